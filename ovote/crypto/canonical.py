@@ -1,0 +1,123 @@
+"""Canonical JSON and strict hex codecs (DESIGN.md §3.7).
+
+Canonical JSON is what every signature and hash over a JSON document is
+computed on: UTF-8, keys sorted, no insignificant whitespace, integers
+only. Integers are further limited to the range a browser's JSON number
+holds exactly (|i| < 2**53), because the browser client must reproduce the
+same bytes.
+"""
+
+import json
+import re
+
+from ovote.crypto.errors import DecodeError
+
+_HEX = re.compile(r"[0-9a-f]*")
+_MAX_SAFE_INT = 2**53 - 1
+
+
+def _check(value, path: str) -> None:
+    # bool is an int subclass and is a legitimate JSON value: test it first.
+    if value is None or isinstance(value, (bool, str)):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise DecodeError(f"{path}: string is not valid Unicode") from None
+        return
+    if isinstance(value, int):
+        if abs(value) > _MAX_SAFE_INT:
+            raise DecodeError(f"{path}: integer out of the safe range")
+        return
+    if isinstance(value, float):
+        raise DecodeError(f"{path}: floats are not allowed")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise DecodeError(f"{path}: object keys must be strings")
+            _check(key, path)
+            _check(item, f"{path}.{key}")
+        return
+    if isinstance(value, (list, tuple)):
+        for position, item in enumerate(value):
+            _check(item, f"{path}[{position}]")
+        return
+    raise DecodeError(f"{path}: {type(value).__name__} is not a JSON value")
+
+
+def canonical_json(obj) -> bytes:
+    """Encode `obj` as canonical JSON bytes.
+
+    Checks: only dict (string keys), list/tuple, str, int (safe range),
+    bool and None; raises `DecodeError("bad_encoding")` otherwise.
+    """
+    _check(obj, "$")
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def _reject_constant(name):
+    raise DecodeError(f"{name} is not allowed in JSON")
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise DecodeError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def parse_json(data: bytes | str):
+    """Parse JSON received from outside.
+
+    Rejects (`DecodeError("bad_encoding")`): invalid UTF-8 or JSON,
+    duplicate object keys (a signature over the re-encoded document would
+    not cover what was sent), floats, NaN/Infinity, unsafe integers.
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        obj = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_reject_constant,
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise DecodeError(f"not valid JSON: {exc}") from None
+    _check(obj, "$")
+    return obj
+
+
+def hex_encode(data: bytes) -> str:
+    """Lowercase hex of `data`."""
+    return data.hex()
+
+
+def hex_decode(text, length: int | None = None, *, what: str = "value") -> bytes:
+    """Decode lowercase hex, optionally of exactly `length` bytes.
+
+    Rejects (`DecodeError("bad_encoding")`): non-strings, uppercase,
+    whitespace, odd length, wrong length.
+    """
+    if not isinstance(text, str) or not _HEX.fullmatch(text) or len(text) % 2:
+        raise DecodeError(f"{what}: not lowercase hex")
+    if length is not None and len(text) != 2 * length:
+        raise DecodeError(f"{what}: expected {length} bytes, got {len(text) // 2}")
+    return bytes.fromhex(text)
+
+
+def int_to_hex(value: int) -> str:
+    """Minimal big-endian lowercase hex of a non-negative integer (whole bytes)."""
+    if value < 0:
+        raise ValueError("negative integers have no hex form here")
+    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big").hex()
+
+
+def int_from_hex(text, *, what: str = "integer") -> int:
+    """Inverse of `int_to_hex`; rejects leading zero bytes (non-canonical)."""
+    raw = hex_decode(text, what=what)
+    if not raw or (len(raw) > 1 and raw[0] == 0):
+        raise DecodeError(f"{what}: not a minimal big-endian encoding")
+    return int.from_bytes(raw, "big")
