@@ -1,0 +1,148 @@
+"""Configuration, read from environment variables.
+
+Every setting has a safe default for development. `ProductionConfig.check`
+refuses to start without a real secret key and data-encryption key.
+README.md lists every variable.
+"""
+import base64
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+# 32 zero-ish bytes: fine for a laptop demo, refused in production.
+DEV_DATA_KEY = base64.urlsafe_b64encode(b"ovote-development-data-key-0000!").decode()
+DEV_INDEX_KEY = base64.urlsafe_b64encode(b"ovote-development-index-key-000!").decode()
+
+
+def _env(name, default=None):
+    return os.environ.get(name, default)
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_bool(name, default):
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete for the chosen mode."""
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = _env("OVOTE_SECRET_KEY", DEV_SECRET_KEY)
+    #: base64url of 32 bytes; a comma-separated list keeps old keys readable
+    #: after a rotation (the first one encrypts).
+    DATA_KEYS = _env("OVOTE_DATA_KEYS", DEV_DATA_KEY)
+    #: base64url of 32 bytes for HMAC blind indexes (look-ups on encrypted data).
+    INDEX_KEY = _env("OVOTE_INDEX_KEY", DEV_INDEX_KEY)
+
+    SQLALCHEMY_DATABASE_URI = _env(
+        "OVOTE_DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'ovote.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    MAX_CONTENT_LENGTH = _env_int("OVOTE_MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
+    UPLOAD_DIR = _env("OVOTE_UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("OVOTE_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = _env_int("OVOTE_SESSION_MINUTES", 30) * 60
+    PREFERRED_URL_SCHEME = _env("OVOTE_URL_SCHEME", "http")
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 3600
+
+    RATELIMIT_ENABLED = _env_bool("OVOTE_RATELIMIT", True)
+    RATELIMIT_STORAGE_URI = _env("OVOTE_REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = _env("OVOTE_LOGIN_RATE_LIMIT", "10 per minute")
+    SIGNUP_RATE_LIMIT = _env("OVOTE_SIGNUP_RATE_LIMIT", "5 per minute")
+    LOCKOUT_THRESHOLD = _env_int("OVOTE_LOCKOUT_THRESHOLD", 5)
+    LOCKOUT_MINUTES = _env_int("OVOTE_LOCKOUT_MINUTES", 15)
+    TOKEN_MAX_AGE_HOURS = _env_int("OVOTE_TOKEN_HOURS", 24)
+
+    MAIL_BACKEND = _env("OVOTE_MAIL_BACKEND", "console")  # console | file | smtp
+    MAIL_DIR = _env("OVOTE_MAIL_DIR", str(ROOT / "instance" / "mail"))
+    MAIL_FROM = _env("OVOTE_MAIL_FROM", "ovote <no-reply@ovote.invalid>")
+    SMTP_HOST = _env("OVOTE_SMTP_HOST", "localhost")
+    SMTP_PORT = _env_int("OVOTE_SMTP_PORT", 587)
+    SMTP_USER = _env("OVOTE_SMTP_USER")
+    SMTP_PASSWORD = _env("OVOTE_SMTP_PASSWORD")
+    SMTP_STARTTLS = _env_bool("OVOTE_SMTP_STARTTLS", True)
+
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "fr")
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "ovote" / "translations")
+
+    #: Argon2id parameters (argon2-cffi defaults are the RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = _env_int("OVOTE_ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_KIB = _env_int("OVOTE_ARGON2_MEMORY_KIB", 65536)
+
+    @classmethod
+    def check(cls, app_config):
+        """Refuse settings that are unsafe for this mode (no-op in development)."""
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    RATELIMIT_ENABLED = False
+    MAIL_BACKEND = "memory"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 64
+    SQLALCHEMY_DATABASE_URI = _env("OVOTE_DATABASE_URL", "sqlite://")
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("OVOTE_SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = _env("OVOTE_URL_SCHEME", "https")
+    MAIL_BACKEND = _env("OVOTE_MAIL_BACKEND", "smtp")
+
+    @classmethod
+    def check(cls, app_config):
+        problems = []
+        secret = app_config.get("SECRET_KEY") or ""
+        if secret == DEV_SECRET_KEY or len(secret) < 32:
+            problems.append("OVOTE_SECRET_KEY must be set to a random value of at least 32 characters")
+        keys = [k.strip() for k in (app_config.get("DATA_KEYS") or "").split(",") if k.strip()]
+        if not keys or DEV_DATA_KEY in keys:
+            problems.append("OVOTE_DATA_KEYS must hold a real data-encryption key")
+        if app_config.get("INDEX_KEY") in (None, "", DEV_INDEX_KEY):
+            problems.append("OVOTE_INDEX_KEY must hold a real blind-index key")
+        if app_config.get("MAIL_BACKEND") not in ("smtp",):
+            problems.append("OVOTE_MAIL_BACKEND must be smtp in production")
+        if problems:
+            raise ConfigError("refusing to start in production: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name=None):
+    """The configuration class for OVOTE_ENV (default: development)."""
+    name = name or _env("OVOTE_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"OVOTE_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,47 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ovote.accounts.models import STAFF_ROLES
+
+
+class SignUpForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class TotpForm(FlaskForm):
+    code = StringField(_l("6-digit code"), validators=[DataRequired(), Length(min=6, max=7)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
+
+
+class StaffForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[(r.value, r.label) for r in STAFF_ROLES])
+    consulate = SelectField(_l("Consulate (officials only)"), choices=[], validate_choice=False)
+
+
+class StaffActionForm(FlaskForm):
+    """A bare form: its CSRF token is what protects the staff action buttons."""
+
+    confirm = BooleanField(default=True)

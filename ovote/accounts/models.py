@@ -1,0 +1,135 @@
+import enum
+import secrets
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ovote.extensions import db
+
+
+def utcnow():
+    """Naive UTC, the form every DateTime column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Role(enum.Enum):
+    VOTER = "voter"
+    OFFICIAL = "official"
+    COMMISSIONER = "commissioner"
+    AUDITOR = "auditor"
+    TRUSTEE = "trustee"
+
+    @property
+    def is_staff(self):
+        return self is not Role.VOTER
+
+    @property
+    def label(self):
+        from flask_babel import lazy_gettext as _l
+
+        return {
+            Role.VOTER: _l("Voter"),
+            Role.OFFICIAL: _l("Consular official"),
+            Role.COMMISSIONER: _l("Commissioner"),
+            Role.AUDITOR: _l("Auditor"),
+            Role.TRUSTEE: _l("Trustee"),
+        }[self]
+
+
+STAFF_ROLES = tuple(r for r in Role if r.is_staff)
+
+
+def _new_session_token():
+    return secrets.token_urlsafe(24)
+
+
+class User(db.Model):
+    """An account. Staff roles must use TOTP; an official belongs to one consulate."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'official') = (consulate_id IS NOT NULL)",
+            name="official_has_consulate",
+        ),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: lower-cased, normalised e-mail address; the login name
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
+    #: Argon2id hash in PHC string form
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    #: what the account may do
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="role", native_enum=False, create_constraint=True, length=20,
+             values_callable=lambda roles: [r.value for r in roles]),
+        nullable=False,
+    )
+    #: the one consulate an official works for (NULL for every other role)
+    consulate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consulates.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    #: preferred interface language ("en", "fr"), NULL to follow the browser
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    #: when the e-mail address was confirmed; NULL blocks login for voters
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: deactivated accounts cannot log in
+    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    #: consecutive failed password attempts since the last success
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    #: no login is accepted before this time (lock-out after repeated failures)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: base32 TOTP secret, encrypted with the data key; NULL until enrolled
+    totp_secret_enc: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: the last TOTP time step accepted, so that a code cannot be replayed
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: random id stored in the session cookie; rotating it logs out every session
+    session_token: Mapped[str] = mapped_column(
+        String(64), nullable=False, unique=True, default=_new_session_token
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    consulate = relationship("Consulate", lazy="joined")
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return self.session_token
+
+    def rotate_session_token(self):
+        self.session_token = _new_session_token()
+
+    @property
+    def is_staff(self):
+        return self.role.is_staff
+
+    @property
+    def totp_enrolled(self):
+        return self.totp_secret_enc is not None
+
+    def is_locked(self, now=None):
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role.value}>"

@@ -1,0 +1,304 @@
+"""Account rules: sign-up, confirmation, login with lock-out, password reset, staff.
+
+Services take the session explicitly, flush, audit through `ovote.audit.services.record`
+and raise the domain exceptions below; the request layer commits and maps them
+to messages.
+"""
+import logging
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from ovote.accounts import passwords
+from ovote.accounts.models import STAFF_ROLES, Role, User, utcnow
+from ovote.audit.services import record
+from ovote.mail import send_mail
+
+log = logging.getLogger(__name__)
+
+
+class AccountError(Exception):
+    """Base of the account rules' refusals; `message` is safe to show."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidEmail(AccountError):
+    pass
+
+
+class WeakPassword(AccountError):
+    pass
+
+
+class InvalidCredentials(AccountError):
+    status = 401
+
+
+class AccountLocked(AccountError):
+    status = 429
+
+    def __init__(self, until):
+        super().__init__(_("Too many failed attempts. Try again after %(time)s UTC.",
+                           time=until.strftime("%H:%M")))
+        self.until = until
+
+
+class EmailNotConfirmed(AccountError):
+    status = 403
+
+
+class InvalidToken(AccountError):
+    pass
+
+
+class StaffError(AccountError):
+    pass
+
+
+def normalize_email(email):
+    """Lower-cased, syntax-checked address; raises InvalidEmail."""
+    try:
+        return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise InvalidEmail(_("This is not a valid e-mail address: %(why)s", why=str(exc))) from None
+
+
+def check_password_strength(password, email):
+    if len(password or "") < passwords.MIN_LENGTH:
+        raise WeakPassword(_("Choose a password of at least %(n)d characters.", n=passwords.MIN_LENGTH))
+    if password.strip().lower() == email.split("@")[0].lower() or password.lower() == email.lower():
+        raise WeakPassword(_("Your password must not be your e-mail address."))
+
+
+def find_by_email(session, email):
+    return session.scalar(select(User).where(User.email == email))
+
+
+# -- signed links ---------------------------------------------------------------
+
+def _serializer(purpose):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"ovote.{purpose}")
+
+
+def make_token(user, purpose):
+    """A signed, expiring token for a link; a reset token dies with the password it replaces."""
+    payload = {"u": user.id, "e": user.email}
+    if purpose == "reset":
+        payload["h"] = user.password_hash[-16:]
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(session, token, purpose):
+    """The user a token was made for; raises InvalidToken when forged, expired or spent."""
+    max_age = current_app.config["TOKEN_MAX_AGE_HOURS"] * 3600
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise InvalidToken(_("This link has expired. Ask for a new one.")) from None
+    except BadSignature:
+        raise InvalidToken(_("This link is not valid. Check that you copied all of it.")) from None
+    user = session.get(User, payload.get("u"))
+    if user is None or user.email != payload.get("e"):
+        raise InvalidToken(_("This link is not valid. Check that you copied all of it."))
+    if purpose == "reset" and user.password_hash[-16:] != payload.get("h"):
+        raise InvalidToken(_("This link has already been used."))
+    return user
+
+
+def _link(endpoint, token):
+    return url_for(endpoint, token=token, _external=True)
+
+
+# -- voters -----------------------------------------------------------------------
+
+def register_voter(session, *, email, password, locale=None):
+    """Create an unconfirmed voter account and mail the confirmation link.
+
+    An address that already has an account gets a notice instead, and the
+    caller sees the same outcome, so sign-up does not reveal who is registered.
+    Returns the new User, or None when the address was taken.
+    """
+    email = normalize_email(email)
+    check_password_strength(password, email)
+    existing = find_by_email(session, email)
+    if existing is not None:
+        send_mail(email, _("Someone tried to create an ovote account with your address"),
+                  _("An account already exists for this address. If you forgot your "
+                    "password, reset it here: %(link)s", link=url_for("accounts.forgot", _external=True)))
+        record(session, actor="anonymous", action="account.signup_existing", target=f"user:{existing.id}")
+        return None
+    user = User(email=email, password_hash=passwords.hash_password(password), role=Role.VOTER,
+                locale=locale)
+    session.add(user)
+    session.flush()
+    record(session, actor="anonymous", action="account.signup", target=f"user:{user.id}")
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user):
+    send_mail(user.email, _("Confirm your ovote account"),
+              _("Open this link to confirm your e-mail address (valid for %(h)d hours):\n\n%(link)s",
+                h=current_app.config["TOKEN_MAX_AGE_HOURS"],
+                link=_link("accounts.confirm", make_token(user, "confirm"))))
+
+
+def confirm_email(session, token):
+    user = read_token(session, token, "confirm")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        record(session, actor=f"user:{user.id}", action="account.confirm", target=f"user:{user.id}")
+        session.flush()
+    return user
+
+
+# -- login ---------------------------------------------------------------------------
+
+def authenticate(session, *, email, password):
+    """The user whose password this is; counts failures and locks after too many.
+
+    Raises InvalidCredentials (same message for unknown address and wrong
+    password), AccountLocked, or EmailNotConfirmed. The failure counters are
+    flushed before raising, so the caller must commit even on failure.
+    """
+    config = current_app.config
+    try:
+        email = normalize_email(email)
+    except InvalidEmail:
+        email = None
+    user = find_by_email(session, email) if email else None
+    wrong = InvalidCredentials(_("The e-mail address or password is not correct."))
+    if user is None or not user.active:
+        passwords.check_password(passwords.unusable_hash_for_timing(), password or "")
+        raise wrong
+    now = utcnow()
+    if user.is_locked(now):
+        raise AccountLocked(user.locked_until)
+    if not passwords.check_password(user.password_hash, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= config["LOCKOUT_THRESHOLD"]:
+            user.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            record(session, actor="anonymous", action="account.locked", target=f"user:{user.id}")
+            session.flush()
+            raise AccountLocked(user.locked_until)
+        record(session, actor="anonymous", action="account.login_failed", target=f"user:{user.id}")
+        session.flush()
+        raise wrong
+    if user.role is Role.VOTER and user.email_confirmed_at is None:
+        raise EmailNotConfirmed(_("Confirm your e-mail address first: we have sent you a link."))
+    user.failed_logins = 0
+    user.locked_until = None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    session.flush()
+    return user
+
+
+def complete_login(session, user):
+    """Record a full login (after TOTP for staff)."""
+    user.last_login_at = utcnow()
+    record(session, actor=user, action="account.login", target=f"user:{user.id}")
+    session.flush()
+
+
+# -- password reset ---------------------------------------------------------------------
+
+def request_password_reset(session, email):
+    """Mail a reset link if the address has an account; say nothing either way."""
+    try:
+        email = normalize_email(email)
+    except InvalidEmail:
+        return
+    user = find_by_email(session, email)
+    if user is None or not user.active:
+        return
+    send_mail(user.email, _("Reset your ovote password"),
+              _("Open this link to choose a new password (valid for %(h)d hours):\n\n%(link)s",
+                h=current_app.config["TOKEN_MAX_AGE_HOURS"],
+                link=_link("accounts.reset", make_token(user, "reset"))))
+    record(session, actor="anonymous", action="account.reset_requested", target=f"user:{user.id}")
+
+
+def reset_password(session, token, new_password):
+    """Set a new password from a reset link; logs out every session of the account."""
+    user = read_token(session, token, "reset")
+    check_password_strength(new_password, user.email)
+    user.password_hash = passwords.hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.rotate_session_token()
+    if user.email_confirmed_at is None:
+        # The link reached the mailbox, which proves the address.
+        user.email_confirmed_at = utcnow()
+    record(session, actor=f"user:{user.id}", action="account.password_reset", target=f"user:{user.id}")
+    session.flush()
+    return user
+
+
+# -- staff -------------------------------------------------------------------------------
+
+def create_staff(session, *, actor, email, role, consulate=None, password=None):
+    """Create a staff account; without a password, mail a link to set one.
+
+    An official must have a consulate and no other role may have one.
+    """
+    email = normalize_email(email)
+    if role not in STAFF_ROLES:
+        raise StaffError(_("Choose a staff role."))
+    if (role is Role.OFFICIAL) != (consulate is not None):
+        raise StaffError(_("A consular official needs a consulate, and only an official has one."))
+    if find_by_email(session, email) is not None:
+        raise StaffError(_("An account with this e-mail address already exists."))
+    if password is not None:
+        check_password_strength(password, email)
+        password_hash = passwords.hash_password(password)
+    else:
+        password_hash = passwords.unusable_hash()
+    user = User(email=email, role=role, consulate=consulate, password_hash=password_hash,
+                email_confirmed_at=utcnow())
+    session.add(user)
+    session.flush()
+    record(session, actor=actor, action="staff.create", target=f"user:{user.id}",
+           details={"role": role.value, "consulate": consulate.code if consulate else None})
+    if password is None:
+        send_mail(user.email, _("Your ovote staff account"),
+                  _("An account has been created for you. Set your password here (valid for "
+                    "%(h)d hours), then enrol an authenticator app at your first login:\n\n%(link)s",
+                    h=current_app.config["TOKEN_MAX_AGE_HOURS"],
+                    link=_link("accounts.reset", make_token(user, "reset"))))
+    return user
+
+
+def set_active(session, *, actor, user, active):
+    if actor.id == user.id and not active:
+        raise StaffError(_("You cannot deactivate your own account."))
+    user.active = active
+    user.rotate_session_token()
+    record(session, actor=actor, action="staff.activate" if active else "staff.deactivate",
+           target=f"user:{user.id}")
+    session.flush()
+
+
+def reset_totp(session, *, actor, user):
+    """Forget a staff member's authenticator; they enrol again at next login."""
+    user.totp_secret_enc = None
+    user.totp_last_step = None
+    user.rotate_session_token()
+    record(session, actor=actor, action="staff.totp_reset", target=f"user:{user.id}")
+    session.flush()
+
+
+def list_staff(session):
+    return session.scalars(
+        select(User).where(User.role != Role.VOTER).order_by(User.role, User.email)
+    ).all()

@@ -1,0 +1,70 @@
+"""Commissioners manage staff accounts."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ovote.accounts import services
+from ovote.accounts.access import roles_required
+from ovote.accounts.forms import StaffActionForm, StaffForm
+from ovote.accounts.models import Role, User
+from ovote.elections.services import list_consulates, consulate_by_code
+from ovote.extensions import db
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.route("/")
+@roles_required(Role.COMMISSIONER)
+def index():
+    return render_template("staff/index.html", staff=services.list_staff(db.session),
+                           action_form=StaffActionForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COMMISSIONER)
+def new():
+    form = StaffForm()
+    form.consulate.choices = [("", _("None"))] + [(c.code, f"{c.code} — {c.name}")
+                                                    for c in list_consulates(db.session)]
+    if form.validate_on_submit():
+        consulate = consulate_by_code(db.session, form.consulate.data) if form.consulate.data else None
+        if form.consulate.data and consulate is None:
+            form.consulate.errors.append(_("Choose a consulate from the list."))
+            return render_template("staff/new.html", form=form), 422
+        try:
+            user = services.create_staff(db.session, actor=current_user, email=form.email.data,
+                                         role=Role(form.role.data), consulate=consulate)
+        except services.AccountError as exc:
+            flash(exc.message, "danger")
+            return render_template("staff/new.html", form=form), 422
+        db.session.commit()
+        flash(_("Account created for %(email)s; a link to set the password has been sent.",
+                email=user.email), "success")
+        return redirect(url_for("staff.index"), 303)
+    return render_template("staff/new.html", form=form), 400 if form.errors else 200
+
+
+def _staff_member(user_id):
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_staff:
+        abort(404)
+    return user
+
+
+@bp.route("/<int:user_id>/<any(activate, deactivate, 'reset-totp'):action>", methods=["POST"])
+@roles_required(Role.COMMISSIONER)
+def act(user_id, action):
+    user = _staff_member(user_id)
+    if not StaffActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "reset-totp":
+            services.reset_totp(db.session, actor=current_user, user=user)
+        else:
+            services.set_active(db.session, actor=current_user, user=user, active=action == "activate")
+    except services.AccountError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("staff.index"), 303)
+    db.session.commit()
+    flash(_("Done: %(email)s updated.", email=user.email), "success")
+    return redirect(url_for("staff.index"), 303)

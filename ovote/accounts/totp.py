@@ -1,0 +1,87 @@
+"""TOTP second factor for staff (RFC 6238 through pyotp).
+
+A code is accepted for the current 30-second step or one step either side
+(clock drift), and only for a step later than the last one accepted, so a
+code seen over a shoulder cannot be used again.
+"""
+import hmac
+import time
+
+import pyotp
+import segno
+from flask_babel import gettext as _
+
+from ovote.accounts.services import AccountError
+from ovote.audit.services import record
+from ovote.personal_data import cipher
+
+ISSUER = "ovote"
+_CONTEXT = "user.totp"
+
+
+class TotpInvalid(AccountError):
+    status = 401
+
+
+class TotpReplayed(AccountError):
+    status = 401
+
+
+def new_secret():
+    return pyotp.random_base32()
+
+
+def provisioning_uri(secret, email):
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+
+
+def qr_svg_data_uri(uri):
+    """The enrolment QR code as an SVG data URI (allowed by the CSP as an image)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+
+
+def _matching_step(secret, code, now):
+    code = (code or "").strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _check(secret, code, last_step, now):
+    step = _matching_step(secret, code, now)
+    if step is None:
+        raise TotpInvalid(_("That code is not correct. Enter the 6 digits your app shows now."))
+    if last_step is not None and step <= last_step:
+        raise TotpReplayed(_("That code has already been used. Wait for the next one."))
+    return step
+
+
+def enrol(session, user, secret, code, now=None):
+    """Store `secret` for `user` once they prove their app produces its codes."""
+    step = _check(secret, code, None, now or time.time())
+    user.totp_secret_enc = cipher().seal(secret, context=_CONTEXT)
+    user.totp_last_step = step
+    record(session, actor=user, action="account.totp_enrolled", target=f"user:{user.id}")
+    session.flush()
+
+
+def verify(session, user, code, now=None):
+    """Accept a fresh code for an enrolled user; raises TotpInvalid or TotpReplayed."""
+    secret = cipher().open_text(user.totp_secret_enc, context=_CONTEXT)
+    try:
+        step = _check(secret, code, user.totp_last_step, now or time.time())
+    except AccountError:
+        record(session, actor="anonymous", action="account.totp_failed", target=f"user:{user.id}")
+        session.flush()
+        raise
+    user.totp_last_step = step
+    session.flush()
+
+
+def secret_of(user):
+    return cipher().open_text(user.totp_secret_enc, context=_CONTEXT)

@@ -1,0 +1,175 @@
+"""Sign-up, confirmation, login (with TOTP for staff), logout and password reset."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ovote.accounts import services, totp
+from ovote.accounts.access import is_safe_next
+from ovote.accounts.forms import ForgotForm, LoginForm, ResetForm, SignUpForm, TotpForm
+from ovote.accounts.models import User
+from ovote.audit.services import record
+from ovote.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__, url_prefix="/auth")
+PENDING = "pending_staff"  # session key: the staff member who passed the password step
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _signup_limit():
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _start_session(user):
+    """Regenerate the session (nothing from before login survives) and log in."""
+    lang, next_url = session.get("lang"), session.get("next")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    session.permanent = True
+    services.complete_login(db.session, user)
+    db.session.commit()
+    return redirect(next_url if is_safe_next(next_url) else url_for("web.dashboard"), 303)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            services.register_voter(db.session, email=form.email.data, password=form.password.data,
+                                    locale=session.get("lang"))
+        except services.AccountError as exc:
+            field = form.email if isinstance(exc, services.InvalidEmail) else form.password
+            field.errors.append(exc.message)
+            return render_template("accounts/signup.html", form=form), 422
+        db.session.commit()
+        return render_template("accounts/check_mail.html", email=form.email.data.strip())
+    return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/confirm/<token>")
+def confirm(token):
+    try:
+        services.confirm_email(db.session, token)
+    except services.InvalidToken as exc:
+        return render_template("accounts/link_problem.html", message=exc.message), 400
+    db.session.commit()
+    flash(_("Your e-mail address is confirmed. You can now log in."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.dashboard"))
+    form = LoginForm()
+    if request.method == "GET" and is_safe_next(request.args.get("next")):
+        session["next"] = request.args["next"]
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
+        except services.AccountError as exc:
+            db.session.commit()  # keep the failure count and the audit event
+            flash(exc.message, "danger")
+            return render_template("accounts/login.html", form=form), exc.status
+        if not user.is_staff:
+            return _start_session(user)
+        session[PENDING] = user.session_token
+        db.session.commit()
+        return redirect(url_for("accounts.totp_check" if user.totp_enrolled else "accounts.totp_enrol"), 303)
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+def _pending_user():
+    token = session.get(PENDING)
+    user = token and db.session.scalar(db.select(User).where(User.session_token == token))
+    return user if user and user.active else None
+
+
+@bp.route("/totp", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def totp_check():
+    user = _pending_user()
+    if user is None or not user.totp_enrolled:
+        return redirect(url_for("accounts.login"))
+    form = TotpForm()
+    if form.validate_on_submit():
+        try:
+            totp.verify(db.session, user, form.code.data)
+        except services.AccountError as exc:
+            db.session.commit()
+            flash(exc.message, "danger")
+            return render_template("accounts/totp.html", form=form), exc.status
+        return _start_session(user)
+    return render_template("accounts/totp.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/totp/enrol", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def totp_enrol():
+    user = _pending_user()
+    if user is None or user.totp_enrolled:
+        return redirect(url_for("accounts.login"))
+    secret = session.setdefault("totp_enrol_secret", totp.new_secret())
+    form = TotpForm()
+    if form.validate_on_submit():
+        try:
+            totp.enrol(db.session, user, secret, form.code.data)
+        except services.AccountError as exc:
+            flash(exc.message, "danger")
+        else:
+            session.pop("totp_enrol_secret", None)
+            return _start_session(user)
+    uri = totp.provisioning_uri(secret, user.email)
+    return render_template("accounts/totp_enrol.html", form=form, secret=secret,
+                           qr=totp.qr_svg_data_uri(uri)), 400 if request.method == "POST" else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        record(db.session, actor=current_user, action="account.logout", target=f"user:{current_user.id}")
+        db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("web.home"), 303)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        services.request_password_reset(db.session, form.email.data)
+        db.session.commit()
+        return render_template("accounts/check_mail.html", email=form.email.data.strip(), reset=True)
+    return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token):
+    try:
+        services.read_token(db.session, token, "reset")
+    except services.InvalidToken as exc:
+        return render_template("accounts/link_problem.html", message=exc.message), 400
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(db.session, token, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(exc.message)
+            return render_template("accounts/reset.html", form=form), 422
+        db.session.commit()
+        flash(_("Your password has been changed. Log in with the new one."), "success")
+        return redirect(url_for("accounts.login"), 303)
+    return render_template("accounts/reset.html", form=form), 400 if form.errors else 200

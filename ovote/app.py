@@ -1,0 +1,103 @@
+"""The application factory."""
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+
+import config as config_module
+from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def create_app(config=None):
+    """Build the app. `config` is a config class or a dict of overrides on the class
+    chosen by OVOTE_ENV (default development)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    base = config if isinstance(config, type) else config_module.config_for()
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.update(config)
+    base.check(app.config)
+    _prepare_sqlite(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _sqlite_transactions(app)
+
+    from ovote import models  # noqa: F401  (registers every table on the metadata)
+    from ovote.accounts.views import bp as accounts_bp
+    from ovote.accounts.staff_views import bp as staff_bp
+    from ovote.audit.views import bp as audit_bp
+    from ovote.elections.views import bp as elections_bp
+    from ovote.web import bp as web_bp, init_web
+
+    for blueprint in (web_bp, accounts_bp, staff_bp, elections_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    init_web(app)
+
+    from ovote.cli import init_cli
+
+    init_cli(app)
+    return app
+
+
+def select_locale():
+    """The user's saved choice, then this session's choice, then the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def text_direction():
+    return "rtl" if get_locale() and get_locale().character_order == "right-to-left" else "ltr"
+
+
+def _prepare_sqlite(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and uri != "sqlite://":
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _sqlite_transactions(app):
+    """Let SQLite honour BEGIN/SAVEPOINT like PostgreSQL does.
+
+    pysqlite opens transactions lazily on its own; SQLAlchemy's documented
+    recipe hands transaction control back to SQLAlchemy, and foreign keys
+    are switched on for every connection.
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,1 @@
+"""Hash-chained audit log (DESIGN.md §5)."""

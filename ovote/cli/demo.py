@@ -1,0 +1,70 @@
+"""Demo data for a local try-out: consulates, staff with TOTP, confirmed voters."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ovote.accounts import passwords, services, totp
+from ovote.accounts.models import Role, User, utcnow
+from ovote.audit.services import record
+from ovote.elections.services import consulate_by_code, create_consulate
+from ovote.extensions import db
+from ovote.personal_data import cipher
+
+PASSWORD = "demo-password-1"
+CONSULATES = [
+    ("PAR", "Consulate General in Paris", "Paris", "FR", "Europe/Paris", ["FR", "MC", "AD"]),
+    ("LON", "Consulate General in London", "London", "GB", "Europe/London", ["GB", "IE"]),
+    ("MTL", "Consulate General in Montreal", "Montreal", "CA", "America/Toronto", ["CA"]),
+    ("NYC", "Consulate General in New York", "New York", "US", "America/New_York", ["US"]),
+    ("DXB", "Consulate General in Dubai", "Dubai", "AE", "Asia/Dubai", ["AE", "OM", "QA"]),
+    ("JNB", "Consulate General in Johannesburg", "Johannesburg", "ZA", "Africa/Johannesburg",
+     ["ZA", "BW", "NA"]),
+]
+STAFF = [
+    ("commissioner@demo.ovote.invalid", Role.COMMISSIONER, None),
+    ("auditor@demo.ovote.invalid", Role.AUDITOR, None),
+    ("official.par@demo.ovote.invalid", Role.OFFICIAL, "PAR"),
+    ("official2.par@demo.ovote.invalid", Role.OFFICIAL, "PAR"),
+    ("official.lon@demo.ovote.invalid", Role.OFFICIAL, "LON"),
+    ("official.mtl@demo.ovote.invalid", Role.OFFICIAL, "MTL"),
+]
+VOTERS = ["amina@demo.ovote.invalid", "bruno@demo.ovote.invalid", "chen@demo.ovote.invalid"]
+
+
+def _staff(email, role, code):
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        consulate = consulate_by_code(db.session, code) if code else None
+        user = services.create_staff(db.session, actor="cli", email=email, role=role,
+                                     consulate=consulate, password=PASSWORD)
+        user.totp_secret_enc = cipher().seal(totp.new_secret(), context="user.totp")
+    return user
+
+
+@click.command(help="Load demo data and print the demo logins (refused in production).")
+@with_appcontext
+def demo():
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("refusing to load demo data in production mode")
+    for code, name, city, host, tz, served in CONSULATES:
+        if consulate_by_code(db.session, code) is None:
+            create_consulate(db.session, actor="cli", code=code, name=name, city=city,
+                             host_country=host, timezone=tz, served=served)
+    staff = [_staff(*row) for row in STAFF]
+    for email in VOTERS:
+        if db.session.scalar(db.select(User).where(User.email == email)) is None:
+            db.session.add(User(email=email, role=Role.VOTER, email_confirmed_at=utcnow(),
+                                password_hash=passwords.hash_password(PASSWORD)))
+    record(db.session, actor="cli", action="demo.load")
+    db.session.commit()
+
+    click.echo("Demo data loaded. FOR LOCAL USE ONLY.")
+    click.echo(f"Every demo account's password: {PASSWORD}")
+    click.echo("Staff (add the TOTP secret to an authenticator app, or run "
+               "`python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"`):")
+    for user in staff:
+        where = f" ({user.consulate.code})" if user.consulate else ""
+        click.echo(f"  {user.role.value:<13} {user.email:<36}{where:<6} TOTP {totp.secret_of(user)}")
+    click.echo("Voters:")
+    for email in VOTERS:
+        click.echo(f"  voter         {email}")

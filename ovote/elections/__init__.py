@@ -1,0 +1,1 @@
+"""Consulates, constituencies, ballot styles, elections and the key ceremony."""

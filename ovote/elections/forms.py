@@ -1,0 +1,25 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ovote.elections.services import country_choices
+
+
+class ConsulateForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(min=2, max=8)],
+                       description=_l("2 to 8 letters or digits, e.g. PAR."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
+    host_country = SelectField(_l("Country where the consulate is"), validate_choice=False)
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
+                           description=_l("IANA name, e.g. Europe/Paris."))
+    served = SelectMultipleField(_l("Countries of residence it serves"), validate_choice=False,
+                                 description=_l("Hold Ctrl (or Cmd) to choose several."))
+    active = BooleanField(_l("Open (serves voters)"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = country_choices()
+        self.host_country.choices = choices
+        self.served.choices = choices

@@ -1,0 +1,58 @@
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ovote.extensions import db
+
+
+class Consulate(db.Model):
+    """A consular post abroad; its officials verify the voters of the countries it serves."""
+
+    __tablename__ = "consulates"
+    __table_args__ = (
+        CheckConstraint("length(code) BETWEEN 2 AND 8", name="code_length"),
+        CheckConstraint("length(host_country) = 2", name="host_country_alpha2"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: short upper-case code used in URLs and reports, e.g. "PAR"
+    code: Mapped[str] = mapped_column(String(8), nullable=False, unique=True)
+    #: display name, e.g. "Consulate General in Paris"
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    city: Mapped[str] = mapped_column(String(120), nullable=False)
+    #: ISO 3166-1 alpha-2 code of the country the post is in
+    host_country: Mapped[str] = mapped_column(String(2), nullable=False)
+    #: IANA time zone, e.g. "Europe/Paris"; deadlines are shown in it
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: a closed post keeps its records but serves no one
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    served = relationship(
+        "ConsulateCountry",
+        cascade="all, delete-orphan",
+        order_by="ConsulateCountry.country_code",
+        lazy="selectin",
+    )
+
+    @property
+    def served_countries(self):
+        return [row.country_code for row in self.served]
+
+    def __repr__(self):
+        return f"<Consulate {self.code}>"
+
+
+class ConsulateCountry(db.Model):
+    """A country of residence that a consulate serves (a country may have several posts)."""
+
+    __tablename__ = "consulate_countries"
+    __table_args__ = (
+        UniqueConstraint("consulate_id", "country_code"),
+        CheckConstraint("length(country_code) = 2", name="country_alpha2"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consulate_id: Mapped[int] = mapped_column(
+        ForeignKey("consulates.id", ondelete="CASCADE"), nullable=False
+    )
+    #: ISO 3166-1 alpha-2
+    country_code: Mapped[str] = mapped_column(String(2), nullable=False, index=True)

@@ -1,0 +1,106 @@
+"""Consulate rules: codes, served countries (ISO 3166) and time zones."""
+import zoneinfo
+
+import pycountry
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ovote.audit.services import record
+from ovote.elections.models import Consulate, ConsulateCountry
+
+
+class ConsulateError(Exception):
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def country_name(code):
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+def country_choices():
+    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+
+
+def parse_countries(codes):
+    """Upper-cased, de-duplicated ISO 3166-1 alpha-2 codes; raises ConsulateError on an unknown one."""
+    result = []
+    for code in codes:
+        code = (code or "").strip().upper()
+        if not code:
+            continue
+        if pycountry.countries.get(alpha_2=code) is None:
+            raise ConsulateError(_("%(code)s is not an ISO 3166 country code.", code=code), "served")
+        if code not in result:
+            result.append(code)
+    return result
+
+
+def _validate(session, *, code, host_country, timezone, served, existing=None):
+    code = (code or "").strip().upper()
+    if not (2 <= len(code) <= 8 and code.isalnum()):
+        raise ConsulateError(_("The code must be 2 to 8 letters or digits."), "code")
+    other = consulate_by_code(session, code)
+    if other is not None and other is not existing:
+        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code), "code")
+    host = parse_countries([host_country])
+    if not host:
+        raise ConsulateError(_("Choose the country the consulate is in."), "host_country")
+    if timezone not in zoneinfo.available_timezones():
+        raise ConsulateError(_("%(tz)s is not a known time zone (e.g. Europe/Paris).", tz=timezone), "timezone")
+    served = parse_countries(served)
+    if not served:
+        raise ConsulateError(_("A consulate must serve at least one country."), "served")
+    return code, host[0], served
+
+
+def create_consulate(session, *, actor, code, name, city, host_country, timezone, served):
+    """Create a consulate serving the given countries of residence."""
+    code, host, served = _validate(session, code=code, host_country=host_country,
+                                   timezone=timezone, served=served)
+    consulate = Consulate(code=code, name=name.strip(), city=city.strip(), host_country=host,
+                          timezone=timezone,
+                          served=[ConsulateCountry(country_code=c) for c in served])
+    session.add(consulate)
+    session.flush()
+    record(session, actor=actor, action="consulate.create", target=f"consulate:{code}",
+           details={"served": served, "host_country": host})
+    return consulate
+
+
+def update_consulate(session, consulate, *, actor, code, name, city, host_country, timezone,
+                     served, active=True):
+    code, host, served = _validate(session, code=code, host_country=host_country,
+                                   timezone=timezone, served=served, existing=consulate)
+    consulate.code, consulate.name, consulate.city = code, name.strip(), city.strip()
+    consulate.host_country, consulate.timezone, consulate.active = host, timezone, active
+    keep = {row.country_code: row for row in consulate.served}
+    consulate.served = [keep.get(c) or ConsulateCountry(country_code=c) for c in served]
+    session.flush()
+    record(session, actor=actor, action="consulate.update", target=f"consulate:{code}",
+           details={"served": served, "host_country": host, "active": active})
+    return consulate
+
+
+def consulate_by_code(session, code):
+    return session.scalar(select(Consulate).where(Consulate.code == (code or "").upper()))
+
+
+def list_consulates(session, *, only_active=False):
+    query = select(Consulate).order_by(Consulate.code)
+    if only_active:
+        query = query.where(Consulate.active.is_(True))
+    return session.scalars(query).all()
+
+
+def consulates_serving(session, country_code):
+    """Active consulates that serve residents of `country_code`."""
+    return session.scalars(
+        select(Consulate)
+        .join(ConsulateCountry)
+        .where(ConsulateCountry.country_code == country_code.upper(), Consulate.active.is_(True))
+        .order_by(Consulate.code)
+    ).all()

@@ -1,0 +1,53 @@
+"""Outgoing mail through one function, with a backend chosen by configuration.
+
+Backends: `smtp` (production), `file` (one .eml per message in OVOTE_MAIL_DIR,
+for development and the browser tests), `console` (logged), `memory` (kept in
+`app.extensions["ovote_outbox"]`, for unit tests).
+"""
+import logging
+import smtplib
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+
+
+def build_message(to, subject, body):
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="ovote.invalid")
+    msg["Date"] = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    msg.set_content(body)
+    return msg
+
+
+def send_mail(to, subject, body):
+    """Send a plain-text message with the configured backend."""
+    config = current_app.config
+    msg = build_message(to, subject, body)
+    backend = config["MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions.setdefault("ovote_outbox", []).append(msg)
+    elif backend == "file":
+        folder = Path(config["MAIL_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        (folder / f"{stamp}.eml").write_bytes(bytes(msg))
+    elif backend == "console":
+        log.warning("mail to %s: %s\n%s", to, subject, body)
+    elif backend == "smtp":
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USER"]:
+                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+            smtp.send_message(msg)
+    else:
+        raise RuntimeError(f"unknown OVOTE_MAIL_BACKEND {backend!r}")
+    log.info("mail sent to %s via %s: %s", to, backend, subject)

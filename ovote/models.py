@@ -1,0 +1,4 @@
+"""Imports every domain's models so that the metadata (and Alembic) sees all tables."""
+from ovote.accounts.models import User  # noqa: F401
+from ovote.audit.models import AuditEvent  # noqa: F401
+from ovote.elections.models import Consulate, ConsulateCountry  # noqa: F401

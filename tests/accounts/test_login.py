@@ -1,0 +1,141 @@
+import re
+import uuid
+
+import pytest
+
+from ovote.accounts.models import Role
+from ovote.audit.models import AuditEvent
+from tests.conftest import PASSWORD, csrf_token, make_app
+from tests.accounts.test_signup import link_in
+
+
+def post_login(client, email, password, next_url=None):
+    url = "/auth/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password,
+                                  "csrf_token": csrf_token(client, url)})
+
+
+@pytest.mark.parametrize("email, password", [
+    ("voter-login@example.org", "wrong password!"),
+    ("nobody@example.org", PASSWORD),
+    ("not an address", PASSWORD),
+])
+def test_wrong_credentials_get_one_message(client, factory, email, password):
+    factory.user(email="voter-login@example.org")
+    response = post_login(client, email, password)
+    assert response.status_code == 401
+    assert "The e-mail address or password is not correct." in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+
+
+def test_repeated_failures_lock_the_account(client, factory, db_session, app):
+    user = factory.user(email="locked@example.org")
+    for _ in range(app.config["LOCKOUT_THRESHOLD"] - 1):
+        assert post_login(client, user.email, "wrong password!").status_code == 401
+    response = post_login(client, user.email, "wrong password!")
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+    assert user.locked_until is not None
+    # Even the right password is refused while locked.
+    assert post_login(client, user.email, PASSWORD).status_code == 429
+    assert db_session.query(AuditEvent).filter_by(action="account.locked").count() == 1
+
+
+def test_login_regenerates_the_session_and_follows_only_safe_next(client, factory):
+    user = factory.user(email="fixation@example.org")
+    with client.session_transaction() as sess:
+        sess["planted"] = "by an attacker"
+    response = post_login(client, user.email, PASSWORD, next_url="/account")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/account")
+    with client.session_transaction() as sess:
+        assert "planted" not in sess
+        assert sess["_user_id"] == user.session_token
+
+
+@pytest.mark.parametrize("next_url", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_login_ignores_offsite_next(client, factory, next_url):
+    user = factory.user()
+    response = post_login(client, user.email, PASSWORD, next_url=next_url)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/account")
+
+
+def test_logout_needs_post_with_csrf(client, factory, login_as):
+    login_as(factory.user())
+    assert client.get("/auth/logout").status_code == 405
+    assert client.post("/auth/logout").status_code == 400
+    assert client.get("/account").status_code == 200
+    response = client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/account")})
+    assert response.status_code == 303
+    assert client.get("/account").status_code == 302
+
+
+def test_password_reset_flow(client, factory, outbox, db_session):
+    user = factory.user(email="forgetful@example.org")
+    old_token = user.session_token
+    response = client.post("/auth/forgot", data={"email": user.email,
+                                                 "csrf_token": csrf_token(client, "/auth/forgot")})
+    assert response.status_code == 200
+    path = link_in(outbox[-1], "/auth/reset")
+    new = "a brand new passphrase"
+    response = client.post(path, data={"password": new, "confirm": new,
+                                       "csrf_token": csrf_token(client, path)})
+    assert response.status_code == 303
+    assert user.session_token != old_token  # every other session is logged out
+    assert post_login(client, user.email, PASSWORD).status_code == 401
+    assert post_login(client, user.email, new).status_code == 303
+    # The link dies with the password it replaced.
+    again = client.get(path)
+    assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
+
+
+def test_password_reset_for_unknown_address_says_the_same(client, outbox):
+    response = client.post("/auth/forgot", data={"email": "ghost@example.org",
+                                                 "csrf_token": csrf_token(client, "/auth/forgot")})
+    assert response.status_code == 200
+    assert "If an account exists for ghost@example.org" in response.get_data(as_text=True)
+    assert outbox == []
+
+
+@pytest.fixture
+def rate_limited_app(tmp_path):
+    """A second app with rate limits on. The limiter is one object shared by every
+    app in the process, so it is switched off again for the other tests."""
+    from ovote.extensions import db, limiter
+    from tests.databases import fresh_database, upgrade_to_head
+
+    # A fresh key prefix: with OVOTE_REDIS_URL set the counters live in Redis,
+    # which outlives this process.
+    app = make_app(fresh_database("ratelimit", tmp_path), RATELIMIT_ENABLED=True,
+                   LOGIN_RATE_LIMIT="3 per minute", RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
+    upgrade_to_head(app)
+    yield app
+    limiter.enabled = False
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_login_rate_limit(rate_limited_app):
+    client = rate_limited_app.test_client()
+    token = csrf_token(client, "/auth/login")
+    statuses = [client.post("/auth/login", data={"email": "x@example.org", "password": "nope",
+                                                 "csrf_token": token}).status_code
+                for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    refused = client.post("/auth/login", data={"csrf_token": token})
+    assert refused.status_code == 429
+    assert "You have tried too often" in refused.get_data(as_text=True)
+
+
+def test_deactivated_account_cannot_log_in(client, factory, db_session):
+    user = factory.user(email="gone@example.org")
+    user.active = False
+    db_session.flush()
+    assert post_login(client, user.email, PASSWORD).status_code == 401
+
+
+def test_voter_lands_on_dashboard_with_role(client, factory, login_as):
+    login_as(factory.user(email="dash@example.org"))
+    page = client.get("/account").get_data(as_text=True)
+    assert "dash@example.org" in page and Role.VOTER.value.capitalize() in page
+    assert re.search(r'<html lang="en" dir="ltr">', page)

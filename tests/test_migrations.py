@@ -1,0 +1,29 @@
+"""The schema comes only from the Alembic revisions, and they match the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from ovote.extensions import db
+from tests.conftest import make_app
+from tests.databases import fresh_database
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], f"models differ from the migrations; write a revision: {diff}"
+
+
+def test_every_revision_downgrades_and_upgrades_again(tmp_path):
+    app = make_app(fresh_database("roundtrip", tmp_path))
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory)
+        assert "users" in inspect(db.engine).get_table_names()
+        downgrade(directory=directory, revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade(directory=directory)
+        assert {"users", "consulates", "audit_events"} <= set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
