@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
@@ -58,6 +58,8 @@ def create_app(config=None):
 def select_locale():
     """The user's saved choice, then this session's choice, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     chosen = session.get("lang")

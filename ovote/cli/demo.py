@@ -21,14 +21,14 @@ CONSULATES = [
      ["ZA", "BW", "NA"]),
 ]
 STAFF = [
-    ("commissioner@demo.ovote.invalid", Role.COMMISSIONER, None),
-    ("auditor@demo.ovote.invalid", Role.AUDITOR, None),
-    ("official.par@demo.ovote.invalid", Role.OFFICIAL, "PAR"),
-    ("official2.par@demo.ovote.invalid", Role.OFFICIAL, "PAR"),
-    ("official.lon@demo.ovote.invalid", Role.OFFICIAL, "LON"),
-    ("official.mtl@demo.ovote.invalid", Role.OFFICIAL, "MTL"),
+    ("commissioner@demo.ovote.example", Role.COMMISSIONER, None),
+    ("auditor@demo.ovote.example", Role.AUDITOR, None),
+    ("official.par@demo.ovote.example", Role.OFFICIAL, "PAR"),
+    ("official2.par@demo.ovote.example", Role.OFFICIAL, "PAR"),
+    ("official.lon@demo.ovote.example", Role.OFFICIAL, "LON"),
+    ("official.mtl@demo.ovote.example", Role.OFFICIAL, "MTL"),
 ]
-VOTERS = ["amina@demo.ovote.invalid", "bruno@demo.ovote.invalid", "chen@demo.ovote.invalid"]
+VOTERS = ["amina@demo.ovote.example", "bruno@demo.ovote.example", "chen@demo.ovote.example"]
 
 
 def _staff(email, role, code):
