@@ -69,22 +69,24 @@ class TestSession(scoped_session):
 @pytest.fixture
 def db_session(app):
     """Every test runs inside a transaction that is rolled back; the code under test
-    may commit, which only releases a SAVEPOINT."""
+    may commit, which only releases a SAVEPOINT.
+
+    No app context stays pushed while the test runs: a request made by the test
+    must get its own, as in production (`g` would otherwise leak between requests).
+    """
     with app.app_context():
         connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = TestSession(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        )
-        app.extensions["ovote_outbox"] = []
-        try:
-            yield db.session
-        finally:
-            db.session.really_remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    outer = connection.begin()
+    original = db.session
+    db.session = TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    app.extensions["ovote_outbox"] = []
+    try:
+        yield db.session
+    finally:
+        db.session.really_remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture
@@ -113,7 +115,8 @@ class Factory:
     SAVEPOINT: the rows survive a request's rollback-on-error and still vanish
     with the test's outer transaction."""
 
-    def __init__(self, session):
+    def __init__(self, app, session):
+        self.app = app
         self.session = session
         self.counter = 0
 
@@ -136,8 +139,12 @@ class Factory:
         self.session.commit()
         return consulate
 
-    def user(self, role=Role.VOTER, *, email=None, password=PASSWORD, consulate=None,
-             confirmed=True, totp_secret=None):
+    def user(self, role=Role.VOTER, **fields):
+        with self.app.app_context():
+            return self._user(role, **fields)
+
+    def _user(self, role, *, email=None, password=PASSWORD, consulate=None, confirmed=True,
+              totp_secret=None):
         if role is Role.OFFICIAL and consulate is None:
             consulate = self.consulate()
         user = User(
@@ -156,8 +163,7 @@ class Factory:
 
 @pytest.fixture
 def factory(app, db_session):
-    with app.test_request_context():
-        yield Factory(db_session)
+    return Factory(app, db_session)
 
 
 # -- role helpers ----------------------------------------------------------------

@@ -1,0 +1,95 @@
+import time
+
+import pyotp
+import pytest
+
+from ovote.accounts import totp
+from ovote.accounts.models import Role
+from ovote.audit.models import AuditEvent
+from tests.conftest import PASSWORD, csrf_token
+
+
+def password_step(client, user):
+    return client.post("/auth/login", data={"email": user.email, "password": PASSWORD,
+                                            "csrf_token": csrf_token(client, "/auth/login")})
+
+
+def send_code(client, url, code):
+    return client.post(url, data={"code": code, "csrf_token": csrf_token(client, url)})
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.COMMISSIONER, Role.AUDITOR, Role.TRUSTEE])
+def test_staff_are_not_logged_in_by_password_alone(client, factory, role):
+    secret = pyotp.random_base32()
+    user = factory.user(role, totp_secret=secret)
+    response = password_step(client, user)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/auth/totp")
+    assert client.get("/account").status_code == 302  # not logged in yet
+    assert client.get("/consulates/").status_code == 302
+    response = send_code(client, "/auth/totp", pyotp.TOTP(secret).now())
+    assert response.status_code == 303
+    assert client.get("/account").status_code == 200
+
+
+def test_a_totp_code_is_accepted_once(client, factory, app):
+    secret = pyotp.random_base32()
+    user = factory.user(Role.COMMISSIONER, totp_secret=secret)
+    code = pyotp.TOTP(secret).now()
+    password_step(client, user)
+    assert send_code(client, "/auth/totp", code).status_code == 303
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/account")})
+    password_step(client, user)
+    response = send_code(client, "/auth/totp", code)
+    assert response.status_code == 401
+    assert "That code has already been used" in response.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+
+
+@pytest.mark.parametrize("code", ["000000", "12345", "abcdef", ""])
+def test_wrong_totp_codes_are_refused(client, factory, db_session, code):
+    secret = pyotp.random_base32()
+    user = factory.user(Role.AUDITOR, totp_secret=secret)
+    if pyotp.TOTP(secret).now() == code:
+        code = "999999"
+    password_step(client, user)
+    response = send_code(client, "/auth/totp", code)
+    assert response.status_code in (400, 401)
+    assert client.get("/account").status_code == 302
+
+
+def test_totp_without_password_step_goes_back_to_login(client, factory):
+    assert client.get("/auth/totp").headers["Location"].endswith("/auth/login")
+    assert client.get("/auth/totp/enrol").headers["Location"].endswith("/auth/login")
+
+
+def test_enrolment_at_first_login(app, client, factory, db_session):
+    user = factory.user(Role.OFFICIAL)
+    user.totp_secret_enc = None
+    db_session.commit()
+    response = password_step(client, user)
+    assert response.headers["Location"].endswith("/auth/totp/enrol")
+    page = client.get("/auth/totp/enrol").get_data(as_text=True)
+    assert "data:image/svg+xml" in page  # the QR code
+    with client.session_transaction() as sess:
+        secret = sess["totp_enrol_secret"]
+    assert secret in page
+    wrong = send_code(client, "/auth/totp/enrol", "000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    assert wrong.status_code == 400 and user.totp_secret_enc is None
+    response = send_code(client, "/auth/totp/enrol", pyotp.TOTP(secret).now())
+    assert response.status_code == 303
+    assert user.totp_enrolled
+    with app.app_context():
+        assert totp.secret_of(user) == secret
+    assert secret not in user.totp_secret_enc  # sealed at rest
+    assert db_session.query(AuditEvent).filter_by(action="account.totp_enrolled").count() == 1
+
+
+def test_codes_from_adjacent_steps_are_accepted_but_not_older_ones(app, factory, db_session):
+    with app.test_request_context():
+        secret = pyotp.random_base32()
+        user = factory.user(Role.AUDITOR, totp_secret=secret)
+        now = time.time()
+        previous = pyotp.TOTP(secret).at(now - 30)
+        totp.verify(db_session, user, previous, now=now)
+        with pytest.raises(totp.TotpInvalid):
+            totp.verify(db_session, user, pyotp.TOTP(secret).at(now - 120), now=now + 60)
