@@ -1,0 +1,96 @@
+"""Election definition and fingerprint (DESIGN.md §3.9).
+
+The definition is the plain JSON document
+
+    {"version": "ovote/v1",
+     "manifest": <the election manifest, any canonical-JSON value>,
+     "threshold": k,
+     "trustees": [{"index": i, "commitments": [point hex, k of them]}, ...],
+     "joint_key": <point hex>,
+     "units": [{"id", "consulate", "ballot_style", "n": hex, "e": hex}, ...],
+     "receipt_key": <Ed25519 public key hex>}
+
+with trustees sorted by index and units by id, so that the same election
+always yields the same bytes. The fingerprint is SHA-256 of its canonical
+JSON; ballots, tokens and proofs bind it, so nothing in it can change once
+the election is frozen.
+"""
+
+import hashlib
+from typing import Iterable, Mapping
+
+from ovote.crypto import blindrsa
+from ovote.crypto.ballot_style import check_ballot_style
+from ovote.crypto.canonical import canonical_json
+from ovote.crypto.group import Point, sum_points
+from ovote.crypto.threshold import TrusteeCommitment
+
+VERSION = "ovote/v1"
+
+
+def election_definition(
+    *,
+    manifest,
+    threshold: int,
+    trustees: Iterable[TrusteeCommitment],
+    joint_key: Point,
+    units: Iterable[Mapping],
+    receipt_key: bytes,
+) -> dict:
+    """Build the definition document.
+
+    `units` items are ``{"id", "consulate", "ballot_style", "public_key"}``
+    with the unit's `cryptography` RSA public key; `receipt_key` is the raw
+    32-byte Ed25519 public key. Checks that every ballot style is well
+    formed, that every trustee published k commitments, and that
+    `joint_key` is their sum (ValueError otherwise).
+    """
+    trustees = sorted(trustees, key=lambda c: c.trustee)
+    if any(len(c.commitments) != threshold for c in trustees):
+        raise ValueError("every trustee must publish exactly k commitments")
+    if sum_points(c.commitments[0] for c in trustees) != joint_key:
+        raise ValueError("joint key is not the sum of the trustees' commitments")
+    unit_entries = []
+    for unit in sorted(units, key=lambda u: u["id"]):
+        check_ballot_style(unit["ballot_style"])
+        unit_entries.append(
+            {
+                "id": unit["id"],
+                "consulate": unit["consulate"],
+                "ballot_style": unit["ballot_style"],
+                **blindrsa.public_key_to_dict(unit["public_key"]),
+            }
+        )
+    return {
+        "version": VERSION,
+        "manifest": manifest,
+        "threshold": threshold,
+        "trustees": [
+            {"index": c.trustee, "commitments": [a.hex() for a in c.commitments]}
+            for c in trustees
+        ],
+        "joint_key": joint_key.hex(),
+        "units": unit_entries,
+        "receipt_key": bytes(receipt_key).hex(),
+    }
+
+
+def election_fingerprint(definition: Mapping) -> bytes:
+    """SHA-256 of the canonical JSON of the definition (32 bytes)."""
+    return hashlib.sha256(canonical_json(definition)).digest()
+
+
+def joint_key_of(definition: Mapping) -> Point:
+    """Recompute K from the definition's commitments, and check it equals
+    the published `joint_key` (for the verifier). Raises ValueError or
+    `DecodeError` otherwise."""
+    commitments = [
+        [Point.from_hex(a) for a in trustee["commitments"]]
+        for trustee in definition["trustees"]
+    ]
+    if any(len(c) != definition["threshold"] for c in commitments):
+        raise ValueError("a trustee does not have exactly k commitments")
+    key = sum_points(c[0] for c in commitments)
+    if key != Point.from_hex(definition["joint_key"]):
+        raise ValueError("joint key does not match the commitments")
+    return key

@@ -1,0 +1,92 @@
+import copy
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ovote.crypto import tokens
+from ovote.crypto.ballot import voting_key_bytes
+from ovote.crypto.errors import BlindSignatureError
+from ovote.crypto.fingerprint import election_definition, election_fingerprint, joint_key_of
+from ovote.crypto.group import BASE
+from ovote.crypto.threshold import deal, joint_key
+
+from .test_ballot import STYLE
+
+
+def test_token_message_layout(fingerprint):
+    key = bytes(range(32))
+    assert tokens.token_message(fingerprint, key) == b"ovote/token/v1\x00" + fingerprint + key
+
+
+def test_token_round_trip(unit_rsa_key, fingerprint):
+    public = unit_rsa_key.public_key()
+    voting_key = voting_key_bytes(Ed25519PrivateKey.generate())
+    request = tokens.TokenRequest.from_dict(
+        tokens.request_token(public, fingerprint, voting_key).to_dict()
+    )
+    token = tokens.finish_token(public, request, tokens.issue_token(unit_rsa_key, request.blinded_msg))
+    prefix, signature = bytes.fromhex(token["prefix"]), bytes.fromhex(token["signature"])
+    assert tokens.verify_token(public, fingerprint, voting_key, prefix, signature)
+    assert not tokens.verify_token(public, fingerprint, bytes(32), prefix, signature)
+    assert not tokens.verify_token(public, bytes(32), voting_key, prefix, signature)
+    other_request = tokens.request_token(public, fingerprint, voting_key)
+    with pytest.raises(BlindSignatureError):
+        tokens.finish_token(public, other_request, tokens.issue_token(unit_rsa_key, request.blinded_msg))
+
+
+@pytest.fixture(scope="module")
+def definition_inputs(unit_rsa_key):
+    commitments = [deal("e1", i, 2)[1] for i in (1, 2, 3)]
+    return dict(
+        manifest={"title": "General election", "contests": ["president", "referendum"]},
+        threshold=2,
+        trustees=commitments,
+        joint_key=joint_key(commitments),
+        units=[
+            {"id": "u2", "consulate": "berlin", "ballot_style": STYLE, "public_key": unit_rsa_key.public_key()},
+            {"id": "u1", "consulate": "paris", "ballot_style": STYLE, "public_key": unit_rsa_key.public_key()},
+        ],
+        receipt_key=bytes(range(32)),
+    )
+
+
+def test_definition_is_deterministic(definition_inputs):
+    definition = election_definition(**definition_inputs)
+    assert [u["id"] for u in definition["units"]] == ["u1", "u2"]
+    assert definition["units"][0]["e"] == "010001"
+    assert [t["index"] for t in definition["trustees"]] == [1, 2, 3]
+    shuffled = dict(definition_inputs, trustees=definition_inputs["trustees"][::-1],
+                    units=definition_inputs["units"][::-1])
+    fingerprint = election_fingerprint(definition)
+    assert len(fingerprint) == 32
+    assert election_fingerprint(election_definition(**shuffled)) == fingerprint
+    assert joint_key_of(definition) == definition_inputs["joint_key"]
+
+
+@pytest.mark.parametrize(
+    "path,value",
+    [
+        (("threshold",), 3),
+        (("units", 0, "consulate"), "lyon"),
+        (("units", 1, "ballot_style", "contests", 0, "max"), 2),
+        (("receipt_key",), "00" * 32),
+        (("manifest", "title"), "Other"),
+    ],
+)
+def test_any_change_changes_the_fingerprint(definition_inputs, path, value):
+    definition = election_definition(**definition_inputs)
+    changed = copy.deepcopy(definition)
+    target = changed
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    assert election_fingerprint(changed) != election_fingerprint(definition)
+
+
+def test_definition_checks_joint_key(definition_inputs):
+    with pytest.raises(ValueError):
+        election_definition(**dict(definition_inputs, joint_key=BASE))
+    definition = election_definition(**definition_inputs)
+    definition["joint_key"] = BASE.hex()
+    with pytest.raises(ValueError):
+        joint_key_of(definition)
