@@ -1,0 +1,70 @@
+"""A voter signs up, confirms and logs in; a commissioner logs in with TOTP."""
+import pyotp
+
+from ovote.accounts.models import Role
+from ovote.extensions import db
+from tests.e2e.conftest import fits_the_screen
+
+PASSWORD = "a long voter passphrase"
+
+
+def test_voter_signs_up_confirms_and_logs_in(browser_page, live_server):
+    page = browser_page
+    page.goto("/")
+    assert fits_the_screen(page)
+    page.get_by_role("link", name="Create an account").first.click()
+    page.get_by_label("E-mail address").fill("amal@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    assert "We have sent a message to amal@example.org" in page.locator("#check-mail").inner_text()
+
+    page.goto(live_server.link_in_last_mail("amal@example.org", "/auth/confirm/"))
+    assert "Your e-mail address is confirmed" in page.content()
+    page.get_by_label("E-mail address").fill("amal@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    assert page.locator("#account-email").inner_text() == "amal@example.org"
+    assert fits_the_screen(page)
+    assert page.console_errors == []
+
+
+def test_commissioner_logs_in_with_password_and_totp(browser_page, live_server):
+    from ovote.accounts import services
+
+    secret = pyotp.random_base32()
+    with live_server.app.test_request_context():
+        user = services.create_staff(db.session, actor="cli", email="chair@example.org",
+                                     role=Role.COMMISSIONER, password=PASSWORD)
+        from ovote.accounts.totp import _CONTEXT
+        from ovote.personal_data import cipher
+
+        user.totp_secret_enc = cipher().seal(secret, context=_CONTEXT)
+        db.session.commit()
+
+    page = browser_page
+    page.goto("/auth/login")
+    page.get_by_label("E-mail address").fill("chair@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/auth/totp")
+    page.goto("/staff/")  # not reachable before the second factor
+    assert "/auth/login" in page.url
+
+    page.goto("/auth/totp")
+    page.get_by_label("6-digit code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/account")
+    page.goto("/staff/")
+    assert page.get_by_role("heading", name="Staff").is_visible()
+    assert "chair@example.org" in page.content()
+
+
+def test_language_switch_to_french(browser_page):
+    page = browser_page
+    page.goto("/")
+    page.get_by_role("button", name="Menu").click()  # the header folds away on a phone
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert "Créer un compte" in page.content()
