@@ -208,7 +208,7 @@ def verify_range(
     length mismatch between the proof and `values`.
     """
     values = tuple(values)
-    if len(proof.c) != len(values) or len(proof.z) != len(values):
+    if not values or len(proof.c) != len(values) or len(proof.z) != len(values):
         return False
     parts = _range_commitments(proof, ciphertext, joint_key, values)
     expected = challenge(

@@ -2,6 +2,8 @@ import copy
 import hashlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ovote.crypto import tokens
@@ -57,7 +59,7 @@ def election(unit_rsa_key, fingerprint, joint_key, module_voting_key):
     return {"ballot": ballot, "token": token, "voting_key": module_voting_key}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def validate(unit_rsa_key, fingerprint, joint_key):
     def run(ballot):
         return validate_ballot(
@@ -287,3 +289,24 @@ def test_small_order_voting_key_is_refused_even_with_a_token(election, validate,
     with pytest.raises(InvalidBallot) as info:
         validate(ballot)
     assert info.value.code == "bad_signature"
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.data())
+def test_any_allowed_choice_validates_and_decrypts(
+    election, validate, unit_rsa_key, fingerprint, joint_key, election_secret, data
+):
+    choices = {}
+    for contest in STYLE["contests"]:
+        count = data.draw(st.integers(contest["min"], contest["max"]))
+        options = data.draw(st.permutations(contest["options"]))
+        choices[contest["id"]] = options[:count]
+    ballot = build_ballot(
+        fingerprint=fingerprint, unit_id=UNIT, ballot_style=STYLE, joint_key=joint_key,
+        voting_key=election["voting_key"], token=election["token"], choices=choices,
+    )
+    validated = validate(ballot)
+    for cid, options in validated.ciphertexts.items():
+        for option, ciphertext in options.items():
+            value = decode_small(decrypt_to_point(election_secret, ciphertext), 1)
+            assert value == (option in choices[cid])
