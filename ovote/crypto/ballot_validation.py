@@ -137,6 +137,8 @@ def _check_structure(ballot, *, fingerprint, unit_id, ballot_style) -> None:
             where = f"contest {cid} selection {index}"
             if not isinstance(selection, Mapping) or set(selection) != {"alpha", "beta", "proof"}:
                 raise _fail("bad_structure", f'{where}: fields must be "alpha","beta","proof"')
+            if not isinstance(selection["alpha"], str) or not isinstance(selection["beta"], str):
+                raise _fail("bad_structure", f"{where}: alpha and beta must be strings")
             _check_proof_shape(selection["proof"], len(SELECTION_VALUES), where)
         _check_proof_shape(entry["proof"], len(contest_values(contest)), f"contest {cid}")
 

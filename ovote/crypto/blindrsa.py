@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ovote.crypto.canonical import int_from_hex, int_to_hex
-from ovote.crypto.errors import BlindSignatureError
+from ovote.crypto.errors import BlindSignatureError, DecodeError
 
 _HASH_LEN = 48  # SHA-384
 PREFIX_LENGTH = 32
@@ -82,10 +82,14 @@ def public_key_to_dict(public_key: rsa.RSAPublicKey) -> dict:
 
 
 def public_key_from_dict(data) -> rsa.RSAPublicKey:
-    """Inverse of `public_key_to_dict`; raises `DecodeError` on bad hex."""
+    """Inverse of `public_key_to_dict`; raises `DecodeError` on bad hex or
+    numbers that are no RSA public key."""
     n = int_from_hex(data["n"], what="n")
     e = int_from_hex(data["e"], what="e")
-    return rsa.RSAPublicNumbers(e, n).public_key()
+    try:
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    except ValueError as exc:
+        raise DecodeError(f"not an RSA public key: {exc}") from None
 
 
 def _modulus_length(n: int) -> int:

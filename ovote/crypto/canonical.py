@@ -45,13 +45,20 @@ def _check(value, path: str) -> None:
     raise DecodeError(f"{path}: {type(value).__name__} is not a JSON value")
 
 
+def _check_value(obj) -> None:
+    try:
+        _check(obj, "$")
+    except RecursionError:
+        raise DecodeError("JSON nested too deeply") from None
+
+
 def canonical_json(obj) -> bytes:
     """Encode `obj` as canonical JSON bytes.
 
     Checks: only dict (string keys), list/tuple, str, int (safe range),
     bool and None; raises `DecodeError("bad_encoding")` otherwise.
     """
-    _check(obj, "$")
+    _check_value(obj)
     return json.dumps(
         obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     ).encode("utf-8")
@@ -86,7 +93,7 @@ def parse_json(data: bytes | str):
         )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise DecodeError(f"not valid JSON: {exc}") from None
-    _check(obj, "$")
+    _check_value(obj)
     return obj
 
 

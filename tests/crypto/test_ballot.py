@@ -221,6 +221,7 @@ TAMPERS = [
     ("contest-dropped", lambda b, c: b["contests"].pop(), True, "bad_structure"),
     ("selection-dropped", lambda b, c: b["contests"][0]["selections"].pop(), True, "bad_structure"),
     ("proof-too-long", lambda b, c: b["contests"][1]["proof"]["c"].append("00" * 32), True, "bad_structure"),
+    ("point-not-a-string", _set_point("alpha", 7), True, "bad_structure"),
     ("selection-extra-key", lambda b, c: _selection(b).update(index=0), True, "bad_structure"),
     ("point-not-hex", _set_point("alpha", "xy" * 32), True, "bad_encoding"),
     ("point-too-short", _set_point("beta", "00" * 31), True, "bad_encoding"),

@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ovote.crypto import blindrsa
 from ovote.crypto.blindrsa import Variant
-from ovote.crypto.errors import BlindSignatureError
+from ovote.crypto.errors import BlindSignatureError, DecodeError
 
 VECTORS_NAME = Path("shared", "testvectors", "rfc9474.json")
 
@@ -105,3 +105,10 @@ def test_public_key_dict_round_trip(unit_rsa_key):
     data = blindrsa.public_key_to_dict(public_key)
     assert data["e"] == "010001"
     assert blindrsa.public_key_from_dict(data).public_numbers() == public_key.public_numbers()
+
+
+def test_public_key_from_dict_rejects_non_keys():
+    with pytest.raises(DecodeError):
+        blindrsa.public_key_from_dict({"n": "0100", "e": "010001"})
+    with pytest.raises(DecodeError):
+        blindrsa.public_key_from_dict({"n": "00ff", "e": "03"})

@@ -58,3 +58,13 @@ def test_int_from_hex_rejects_leading_zero():
     assert int_to_hex(65537) == "010001"
     with pytest.raises(DecodeError):
         int_from_hex("00010001")
+
+
+def test_deep_nesting_is_rejected_not_crashing():
+    deep = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(DecodeError):
+        canonical_json(deep)
+    with pytest.raises(DecodeError):
+        parse_json("[" * 100_000 + "]" * 100_000)
