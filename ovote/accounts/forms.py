@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ovote.accounts.models import STAFF_ROLES
@@ -37,7 +38,7 @@ class ResetForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r.value, r.label) for r in STAFF_ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.label) for r in STAFF_ROLES])
     consulate = SelectField(_l("Consulate (officials only)"), choices=[], validate_choice=False)
 
 

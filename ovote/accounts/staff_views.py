@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ovote.accounts import services
 from ovote.accounts.access import roles_required
@@ -24,8 +25,8 @@ def index():
 @roles_required(Role.COMMISSIONER)
 def new():
     form = StaffForm()
-    form.consulate.choices = [("", _("None"))] + [(c.code, f"{c.code} — {c.name}")
-                                                    for c in list_consulates(db.session)]
+    form.consulate.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(c.code, f"{c.code} — {c.name}") for c in list_consulates(db.session)]
     if form.validate_on_submit():
         consulate = consulate_by_code(db.session, form.consulate.data) if form.consulate.data else None
         if form.consulate.data and consulate is None:

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ovote.elections.services import country_choices
@@ -20,6 +21,6 @@ class ConsulateForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = country_choices()
+        choices = [SelectChoice(code, name) for code, name in country_choices()]
         self.host_country.choices = choices
         self.served.choices = choices

@@ -22,6 +22,7 @@ def country_name(code):
 
 
 def country_choices():
+    """(ISO code, English name) pairs, sorted by name."""
     return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
 
 

@@ -1,0 +1,84 @@
+import pytest
+
+from ovote.accounts.models import Role
+from ovote.audit.models import AuditEvent
+from ovote.audit.services import GENESIS, record, verify_chain
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def chain(app, db_session):
+    with app.app_context():
+        for n in range(5):
+            record(db_session, actor="cli", action=f"test.step{n}", target=f"thing:{n}",
+                   details={"n": n, "name": "Zoë"})
+    db_session.commit()
+    return db_session.query(AuditEvent).order_by(AuditEvent.seq).all()
+
+
+def test_events_are_chained(chain):
+    assert chain[0].seq == 1 and chain[0].prev_hash == GENESIS
+    for before, after in zip(chain, chain[1:]):
+        assert after.seq == before.seq + 1 and after.prev_hash == before.hash
+
+
+def test_intact_chain_verifies(app, chain, db_session):
+    assert verify_chain(db_session) is None
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "intact" in result.output
+
+
+@pytest.mark.parametrize("tamper, reason", [
+    (lambda e: setattr(e, "details", e.details.replace("Zoë", "Zoe")), "hash does not match"),
+    (lambda e: setattr(e, "actor", "user:1"), "hash does not match"),
+    (lambda e: setattr(e, "action", "test.other"), "hash does not match"),
+    (lambda e: setattr(e, "prev_hash", "f" * 64), "prev_hash does not match"),
+    (lambda e: setattr(e, "details", "{not json"), "not valid JSON"),
+])
+def test_a_changed_event_is_named(app, chain, db_session, tamper, reason):
+    victim = chain[2]
+    tamper(victim)
+    db_session.commit()
+    broken = verify_chain(db_session)
+    assert broken.seq == victim.seq and reason in broken.reason
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"BROKEN at event {victim.seq}" in result.output
+
+
+def test_a_deleted_event_is_named(chain, db_session):
+    victim = chain[1]
+    db_session.delete(victim)
+    db_session.commit()
+    broken = verify_chain(db_session)
+    assert broken.seq == victim.seq and "missing" in broken.reason
+
+
+def test_auditor_lists_and_filters_events(client, factory, login_as, chain):
+    login_as(factory.user(Role.AUDITOR))
+    page = client.get("/audit/?action=test.step3").get_data(as_text=True)
+    assert "thing:3" in page and "thing:2" not in page
+    page = client.get("/audit/?target=thing:1").get_data(as_text=True)
+    assert "test.step1" in page and "test.step4" not in page
+    assert client.get("/audit/?since=not-a-date").status_code == 200
+
+
+def test_auditor_verifies_from_the_page(client, factory, login_as, chain, db_session):
+    login_as(factory.user(Role.AUDITOR))
+    assert client.post("/audit/verify").status_code == 400  # no CSRF token
+    response = client.post("/audit/verify", data={"csrf_token": csrf_token(client, "/audit/")})
+    assert "The chain is intact." in response.get_data(as_text=True)
+    assert db_session.query(AuditEvent).filter_by(action="audit.verify").count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.VOTER, Role.OFFICIAL, Role.TRUSTEE])
+def test_others_cannot_read_the_audit_log(client, factory, login_as, role):
+    login_as(factory.user(role))
+    assert client.get("/audit/").status_code == 403
+
+
+def test_views_and_changes_are_audited(client, factory, login_as, db_session):
+    login_as(factory.user(Role.COMMISSIONER))
+    before = db_session.query(AuditEvent).count()
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/account")})
+    assert db_session.query(AuditEvent).count() == before + 1

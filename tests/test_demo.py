@@ -1,0 +1,34 @@
+from ovote.accounts.models import Role, User
+from ovote.elections.models import Consulate
+
+
+def test_demo_loads_data_and_prints_logins(app, db_session):
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "FOR LOCAL USE ONLY" in result.output and "TOTP" in result.output
+    consulates, users = db_session.query(Consulate).count(), db_session.query(User).count()
+    assert consulates >= 5
+    roles = {u.role for u in db_session.query(User)}
+    assert {Role.COMMISSIONER, Role.OFFICIAL, Role.AUDITOR, Role.VOTER} <= roles
+    again = app.test_cli_runner().invoke(args=["demo"])  # safe to run twice
+    assert again.exit_code == 0
+    assert (db_session.query(Consulate).count(), db_session.query(User).count()) == (consulates, users)
+
+
+def test_demo_is_refused_in_production(app, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "refusing to load demo data in production" in result.output
+    assert db_session.query(User).count() == 0
+
+
+def test_create_commissioner_command(app, db_session):
+    result = app.test_cli_runner().invoke(args=["admin", "create-commissioner", "boss@example.org"],
+                                          input="a strong passphrase\na strong passphrase\n")
+    assert result.exit_code == 0, result.output
+    user = db_session.query(User).filter_by(email="boss@example.org").one()
+    assert user.role is Role.COMMISSIONER and not user.totp_enrolled
+    dup = app.test_cli_runner().invoke(args=["admin", "create-commissioner", "boss@example.org"],
+                                       input="a strong passphrase\na strong passphrase\n")
+    assert dup.exit_code == 1 and "already exists" in dup.output

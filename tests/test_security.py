@@ -1,0 +1,127 @@
+"""The security baseline: headers, cookies, size limit, error pages, configuration."""
+import pytest
+
+import config as config_module
+from ovote import create_app
+from ovote.accounts.models import Role
+from tests.conftest import PASSWORD, csrf_token, make_app
+
+
+def test_security_headers_on_every_page(client):
+    for url in ("/", "/auth/login", "/no-such-page"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers
+
+
+def test_hsts_over_https(client):
+    headers = client.get("/", base_url="https://ovote.test").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_no_inline_script_in_pages(client, factory, login_as):
+    login_as(factory.user(Role.COMMISSIONER))
+    for url in ("/", "/account", "/staff/", "/consulates/", "/audit/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>" not in page and " style=" not in page and "onclick" not in page, url
+
+
+def test_session_cookie_flags(client, factory):
+    user = factory.user()
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD,
+                                                "csrf_token": csrf_token(client, "/auth/login")})
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_oversized_body_gets_413(client, app):
+    body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/auth/login", data=body, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "larger than we accept" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url, method, status, text", [
+    ("/does-not-exist", "get", 404, "There is no page at this address"),
+    ("/auth/logout", "get", 405, "This page cannot be used that way"),
+    ("/auth/login", "post", 400, "The form has expired or was not sent from this site"),
+])
+def test_error_pages_say_what_to_do(client, url, method, status, text):
+    response = getattr(client, method)(url)
+    assert response.status_code == status
+    body = response.get_data(as_text=True)
+    assert text in body and "Traceback" not in body
+
+
+def test_json_clients_get_json_errors(client):
+    response = client.get("/nowhere", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json() == {"error": {"status": 404,
+                                             "message": "There is no page at this address, or you may not see it."}}
+
+
+def test_unexpected_errors_leak_nothing(database_url):
+    app = make_app(database_url, TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Something went wrong" in body and "secret internals" not in body
+
+
+@pytest.mark.parametrize("env, message", [
+    ({}, "OVOTE_SECRET_KEY must be set"),
+    ({"OVOTE_SECRET_KEY": "x" * 40}, "OVOTE_DATA_KEYS must hold a real data-encryption key"),
+])
+def test_production_refuses_unsafe_configuration(monkeypatch, env, message):
+    class Production(config_module.ProductionConfig):
+        SECRET_KEY = env.get("OVOTE_SECRET_KEY", config_module.DEV_SECRET_KEY)
+
+    with pytest.raises(config_module.ConfigError, match=message):
+        create_app(Production)
+
+
+def test_production_starts_with_real_keys(tmp_path):
+    import base64
+    import os
+
+    class Production(config_module.ProductionConfig):
+        SECRET_KEY = "s" * 48
+        DATA_KEYS = base64.urlsafe_b64encode(os.urandom(32)).decode()
+        INDEX_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode()
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+        HOME_COUNTRY = "PT"
+
+    app = create_app(Production)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_unknown_environment_is_refused(monkeypatch):
+    monkeypatch.setenv("OVOTE_ENV", "staging")
+    with pytest.raises(config_module.ConfigError, match="OVOTE_ENV must be one of"):
+        config_module.config_for()
+
+
+def test_language_follows_browser_then_choice(client):
+    page = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr"' in page and "Créer un compte" in page
+    token = csrf_token(client, "/")
+    client.post("/lang", data={"lang": "en", "csrf_token": token, "next": "/"})
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+
+
+def test_unknown_language_is_refused(client):
+    response = client.post("/lang", data={"lang": "xx", "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 303
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)
