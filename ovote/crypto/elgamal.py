@@ -12,6 +12,7 @@ import math
 import threading
 from dataclasses import dataclass
 
+from ovote.crypto.errors import DecodeError
 from ovote.crypto.group import IDENTITY, Point, Scalar, base_mul, small_multiple
 
 
@@ -36,6 +37,8 @@ class Ciphertext:
         identity pair); a single ballot's selection never is.
         Raises `DecodeError` (bad_encoding / bad_point).
         """
+        if not isinstance(data, dict) or set(data) < {"alpha", "beta"}:
+            raise DecodeError('ciphertext: expected {"alpha","beta"}')
         return cls(
             Point.from_hex(data["alpha"], allow_identity=allow_identity),
             Point.from_hex(data["beta"], allow_identity=allow_identity),

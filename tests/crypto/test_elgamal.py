@@ -12,6 +12,7 @@ from ovote.crypto.elgamal import (
     decrypt_to_point,
     encrypt,
 )
+from ovote.crypto.errors import DecodeError
 from ovote.crypto.group import IDENTITY, Scalar, base_mul, small_multiple
 
 
@@ -44,6 +45,12 @@ def test_wire_round_trip(joint_key):
     ciphertext, _ = encrypt(joint_key, 1)
     assert Ciphertext.from_dict(ciphertext.to_dict()) == ciphertext
     assert Ciphertext.from_dict(ZERO_CIPHERTEXT.to_dict(), allow_identity=True) == ZERO_CIPHERTEXT
+
+
+@pytest.mark.parametrize("data", [None, {}, {"alpha": "00" * 32}])
+def test_malformed_ciphertext_is_a_decode_error(data):
+    with pytest.raises(DecodeError):
+        Ciphertext.from_dict(data)
 
 
 def test_decode_outside_bound_fails():
