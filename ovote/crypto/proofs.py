@@ -175,9 +175,10 @@ def prove_range(
             c_j, z_j = Scalar.random(), Scalar.random()
             c.append(c_j)
             z.append(z_j)
-            parts += _range_commitments(
-                RangeProof((c_j,), (z_j,)), ciphertext, joint_key, (v_j,)
-            )
+            # Always subtract v_j·B (the identity for 0), unlike the
+            # verifier: the work done must not depend on the secret vote.
+            shifted = beta - small_multiple(v_j)
+            parts += [base_mul(z_j) - c_j * alpha, z_j * joint_key - c_j * shifted]
     total = challenge(
         tag, fingerprint, voting_key, contest_id, index, alpha, beta, *parts
     )
