@@ -7,17 +7,24 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ovote.accounts.models import STAFF_ROLES
 
 
+EMAIL = {"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
+
+
 class SignUpForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw=EMAIL)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
-                             description=_l("At least 10 characters."))
-    confirm = PasswordField(_l("Repeat the password"),
+                             description=_l("At least 10 characters."), render_kw=NEW_PASSWORD)
+    confirm = PasswordField(_l("Repeat the password"), render_kw=NEW_PASSWORD,
                             validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw=EMAIL)
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class TotpForm(FlaskForm):
@@ -26,13 +33,14 @@ class TotpForm(FlaskForm):
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw=EMAIL)
 
 
 class ResetForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
-                             description=_l("At least 10 characters."))
-    confirm = PasswordField(_l("Repeat the password"),
+                             description=_l("At least 10 characters."), render_kw=NEW_PASSWORD)
+    confirm = PasswordField(_l("Repeat the password"), render_kw=NEW_PASSWORD,
                             validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
 
 
