@@ -1,6 +1,7 @@
 """Site-wide pieces: home and dashboard, language choice, security headers, error pages."""
 import logging
 
+from babel import Locale
 from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
@@ -126,5 +127,6 @@ def init_web(app):
             "Role": Role,
             "text_direction": text_direction(),
             "current_locale": str(get_locale() or "en"),
-            "languages": {"en": "English", "fr": "Français"},
+            "languages": {code: Locale.parse(code).get_display_name(code).capitalize()
+                          for code in app.config["LANGUAGES"]},
         }

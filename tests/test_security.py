@@ -125,3 +125,13 @@ def test_unknown_language_is_refused(client):
     response = client.post("/lang", data={"lang": "xx", "csrf_token": csrf_token(client, "/")})
     assert response.status_code == 303
     assert '<html lang="en"' in client.get("/").get_data(as_text=True)
+
+
+def test_right_to_left_locales_get_the_rtl_stylesheet(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LANGUAGES", ("en", "fr", "ar"))
+    page = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "bootstrap.rtl.min.css" in page
+    assert "العربية" in page  # the language offered under its own name
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert 'dir="ltr"' in page and "bootstrap.min.css" in page
