@@ -6,6 +6,7 @@ README.md lists every variable.
 """
 import base64
 import os
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -35,6 +36,17 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete for the chosen mode."""
 
 
+def _env_date(name):
+    """An ISO date (YYYY-MM-DD) from the environment, or None when unset."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = _env("OVOTE_SECRET_KEY", DEV_SECRET_KEY)
@@ -51,6 +63,19 @@ class Config:
 
     MAX_CONTENT_LENGTH = _env_int("OVOTE_MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
     UPLOAD_DIR = _env("OVOTE_UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
+    #: largest identity document accepted (bytes); keep it below MAX_CONTENT_LENGTH
+    DOCUMENT_MAX_BYTES = _env_int("OVOTE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+    #: ISO 3166-1 alpha-2 code of the country holding the election: its residents
+    #: vote at home, not on the overseas register. "PT" is a demo default only;
+    #: production refuses to start without an explicit value.
+    HOME_COUNTRY = _env("OVOTE_HOME_COUNTRY", "PT")
+    #: youngest age allowed to register, reached on the reference date
+    MINIMUM_AGE = _env_int("OVOTE_MINIMUM_AGE", 18)
+    #: the day on which age is assessed (the next election day); None means today
+    REFERENCE_DATE = _env_date("OVOTE_REFERENCE_DATE")
+    #: last day (inclusive, in the consulate's time zone) to submit an application; None: open
+    REGISTRATION_DEADLINE = _env_date("OVOTE_REGISTRATION_DEADLINE")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -114,6 +139,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = _env("OVOTE_URL_SCHEME", "https")
     MAIL_BACKEND = _env("OVOTE_MAIL_BACKEND", "smtp")
+    HOME_COUNTRY = _env("OVOTE_HOME_COUNTRY")
 
     @classmethod
     def check(cls, app_config):
@@ -128,8 +154,16 @@ class ProductionConfig(Config):
             problems.append("OVOTE_INDEX_KEY must hold a real blind-index key")
         if app_config.get("MAIL_BACKEND") not in ("smtp",):
             problems.append("OVOTE_MAIL_BACKEND must be smtp in production")
+        if not _is_country_code(app_config.get("HOME_COUNTRY")):
+            problems.append("OVOTE_HOME_COUNTRY must be the ISO 3166-1 alpha-2 code of the home country")
         if problems:
             raise ConfigError("refusing to start in production: " + "; ".join(problems))
+
+
+def _is_country_code(code):
+    import pycountry
+
+    return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
 CONFIGS = {

@@ -44,8 +44,12 @@ def create_app(config=None):
     from ovote.audit.views import bp as audit_bp
     from ovote.elections.views import bp as elections_bp
     from ovote.web import bp as web_bp, init_web
+    from ovote.registration.views import bp as registration_bp
+    from ovote.registration.queue_views import bp as review_bp
+    from ovote.registration.overview_views import bp as overview_bp
 
-    for blueprint in (web_bp, accounts_bp, staff_bp, elections_bp, audit_bp):
+    for blueprint in (web_bp, accounts_bp, staff_bp, elections_bp, audit_bp, registration_bp,
+                      review_bp, overview_bp):
         app.register_blueprint(blueprint)
     init_web(app)
 

@@ -7,8 +7,11 @@ def init_cli(app):
     from ovote.cli.admin import admin
     from ovote.cli.audit import audit
     from ovote.cli.demo import demo
+    from ovote.cli.keys import keys
+    from ovote.elections.cli import constituency
+    from ovote.registration.cli import registry
 
-    for command in (admin, audit, demo):
+    for command in (admin, audit, demo, keys, constituency, registry):
         app.cli.add_command(command)
 
 

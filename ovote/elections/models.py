@@ -56,3 +56,22 @@ class ConsulateCountry(db.Model):
     )
     #: ISO 3166-1 alpha-2
     country_code: Mapped[str] = mapped_column(String(2), nullable=False, index=True)
+
+
+class Constituency(db.Model):
+    """A home constituency: where an overseas voter's vote is counted at home.
+
+    The commission defines them; the civil registry and applications refer to them.
+    """
+
+    __tablename__ = "constituencies"
+    __table_args__ = (CheckConstraint("length(code) BETWEEN 1 AND 16", name="code_length"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: short upper-case code, as written in the civil-registry CSV, e.g. "NORTH"
+    code: Mapped[str] = mapped_column(String(16), nullable=False, unique=True)
+    #: display name, e.g. "Northern constituency"
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+    def __repr__(self):
+        return f"<Constituency {self.code}>"

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ovote.audit.services import record
-from ovote.elections.models import Consulate, ConsulateCountry
+from ovote.elections.models import Constituency, Consulate, ConsulateCountry
 
 
 class ConsulateError(Exception):
@@ -14,6 +14,10 @@ class ConsulateError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class ConstituencyError(ConsulateError):
+    pass
 
 
 def country_name(code):
@@ -105,3 +109,29 @@ def consulates_serving(session, country_code):
         .where(ConsulateCountry.country_code == country_code.upper(), Consulate.active.is_(True))
         .order_by(Consulate.code)
     ).all()
+
+
+# -- constituencies -------------------------------------------------------------
+
+def list_constituencies(session):
+    return session.scalars(select(Constituency).order_by(Constituency.name)).all()
+
+
+def constituency_by_code(session, code):
+    return session.scalar(select(Constituency).where(Constituency.code == (code or "").strip().upper()))
+
+
+def create_constituency(session, *, actor, code, name):
+    """Add a home constituency; raises ConstituencyError on a bad or taken code or name."""
+    code, name = (code or "").strip().upper(), (name or "").strip()
+    if not (1 <= len(code) <= 16 and code.replace("-", "").isalnum()):
+        raise ConstituencyError(_("The code must be 1 to 16 letters, digits or dashes."), "code")
+    if not name or len(name) > 200:
+        raise ConstituencyError(_("Give the constituency a name (at most 200 characters)."), "name")
+    if constituency_by_code(session, code) is not None:
+        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
+    constituency = Constituency(code=code, name=name)
+    session.add(constituency)
+    session.flush()
+    record(session, actor=actor, action="constituency.create", target=f"constituency:{code}")
+    return constituency

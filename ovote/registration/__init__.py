@@ -1,0 +1,1 @@
+"""The overseas register: applications, eligibility checks, documents, verification."""

@@ -1,0 +1,26 @@
+"""The one way views load an application: with the access check, or 404."""
+from flask import abort
+
+from ovote.accounts.access import check_consulate_access
+from ovote.accounts.models import Role
+from ovote.registration.models import REVIEWABLE_STATES, Application
+
+
+def get_application(session, application_id, for_user):
+    """The application `application_id` if `for_user` may see it, else 404.
+
+    A voter sees only their own; an official only the submitted applications of
+    their own consulate; nobody else sees applications one by one. 404 (never
+    403) so that the existence of other people's applications is not revealed.
+    """
+    application = session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    if for_user.role is Role.VOTER:
+        if application.voter_id != for_user.id:
+            abort(404)
+        return application
+    if for_user.role is not Role.OFFICIAL or application.state not in REVIEWABLE_STATES:
+        abort(404)
+    check_consulate_access(for_user, application.consulate)
+    return application

@@ -1,0 +1,379 @@
+"""Applications to the overseas register, their checks and decisions.
+
+Personal data sits in `*_enc` columns sealed with AES-256-GCM (see
+ovote.personal_data); each model lists them with their sealing context in
+`SEALED_COLUMNS`, which the key rotation walks. Equality look-ups use HMAC
+blind indexes (`*_index` columns), never the plaintext.
+"""
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer,
+                        String, Text, UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ovote.accounts.models import utcnow
+from ovote.extensions import db
+
+
+def _enum(kind, name):
+    return Enum(kind, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda members: [m.value for m in members])
+
+
+class IllegalTransition(Exception):
+    """An application was asked to move to a state it cannot reach from where it is."""
+
+    def __init__(self, current, target):
+        super().__init__(f"an application cannot go from {current.value} to {target.value}")
+        self.current, self.target = current, target
+
+
+class ApplicationState(enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    MORE_INFO = "more_info"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self):
+        return {
+            ApplicationState.DRAFT: _l("Draft"),
+            ApplicationState.SUBMITTED: _l("Submitted"),
+            ApplicationState.MORE_INFO: _l("More information requested"),
+            ApplicationState.VERIFIED: _l("Verified"),
+            ApplicationState.REJECTED: _l("Rejected"),
+            ApplicationState.WITHDRAWN: _l("Withdrawn"),
+        }[self]
+
+    @property
+    def editable(self):
+        """The voter may change the application's answers in this state."""
+        return self in (ApplicationState.DRAFT, ApplicationState.MORE_INFO)
+
+
+S = ApplicationState
+TRANSITIONS = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.MORE_INFO, S.VERIFIED, S.REJECTED, S.WITHDRAWN},
+    S.MORE_INFO: {S.SUBMITTED, S.REJECTED, S.WITHDRAWN},
+    S.VERIFIED: {S.WITHDRAWN},
+    S.REJECTED: set(),
+    S.WITHDRAWN: set(),
+}
+#: states in which an application counts as the voter's one application
+ACTIVE_STATES = (S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.VERIFIED)
+#: states an official sees (a draft is the voter's own business)
+REVIEWABLE_STATES = (S.SUBMITTED, S.MORE_INFO, S.VERIFIED, S.REJECTED, S.WITHDRAWN)
+
+
+class VotingChannel(enum.Enum):
+    ONLINE = "online"
+    IN_PERSON = "in_person"
+    POSTAL = "postal"
+
+    @property
+    def label(self):
+        return {
+            VotingChannel.ONLINE: _l("Online"),
+            VotingChannel.IN_PERSON: _l("In person at the consulate"),
+            VotingChannel.POSTAL: _l("By post"),
+        }[self]
+
+
+class CheckOutcome(enum.Enum):
+    PASS = "pass"
+    REVIEW = "review"
+    FAIL = "fail"
+
+    @property
+    def label(self):
+        return {
+            CheckOutcome.PASS: _l("Passed"),
+            CheckOutcome.REVIEW: _l("Needs review"),
+            CheckOutcome.FAIL: _l("Failed"),
+        }[self]
+
+
+class Citizenship(enum.Enum):
+    CITIZEN = "citizen"
+    NOT_CITIZEN = "not_citizen"
+
+
+_STATES = "', '".join(s.value for s in (S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.VERIFIED))
+
+
+class Application(db.Model):
+    """One voter's application to the overseas register, from draft to decision."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL",
+                        name="submitted_has_time"),
+        CheckConstraint("state NOT IN ('verified', 'rejected') OR decided_at IS NOT NULL",
+                        name="decided_has_time"),
+        CheckConstraint("state != 'verified' OR (consulate_id IS NOT NULL "
+                        "AND constituency_id IS NOT NULL AND birth_date IS NOT NULL)",
+                        name="verified_is_complete"),
+        CheckConstraint("verify_proposed_by_id IS NULL OR state = 'submitted'",
+                        name="proposal_only_while_submitted"),
+        CheckConstraint("confirmed_by_id IS NULL OR confirmed_by_id != decided_by_id",
+                        name="four_eyes_are_two_people"),
+        CheckConstraint("length(residence_country) = 2", name="residence_alpha2"),
+        CheckConstraint("length(passport_state) = 2", name="passport_state_alpha2"),
+        CheckConstraint("document_size IS NULL OR document_size > 0", name="document_not_empty"),
+        # A voter holds at most one application that is still in play.
+        Index("ix_applications_one_active_per_voter", "voter_id", unique=True,
+              sqlite_where=text(f"state IN ('{_STATES}')"),
+              postgresql_where=text(f"state IN ('{_STATES}')")),
+        # No document may stand behind two verified registrations.
+        Index("ix_applications_verified_national_id", "national_id_index", unique=True,
+              sqlite_where=text("state = 'verified'"), postgresql_where=text("state = 'verified'")),
+        Index("ix_applications_verified_passport", "passport_index", unique=True,
+              sqlite_where=text("state = 'verified'"), postgresql_where=text("state = 'verified'")),
+    )
+
+    SEALED_COLUMNS = {
+        "surname_enc": "application.surname",
+        "given_names_enc": "application.given_names",
+        "birth_place_enc": "application.birth_place",
+        "national_id_enc": "application.national_id",
+        "passport_number_enc": "application.passport_number",
+        "mrz_enc": "application.mrz",
+        "address_enc": "application.address",
+        "phone_enc": "application.phone",
+    }
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the voter who applies
+    voter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"),
+                                          nullable=False, index=True)
+    #: where the application is in its life
+    state: Mapped[ApplicationState] = mapped_column(_enum(ApplicationState, "application_state"),
+                                                    nullable=False, default=S.DRAFT, index=True)
+    #: family name(s), sealed
+    surname_enc: Mapped[str | None] = mapped_column(Text)
+    #: given name(s), sealed
+    given_names_enc: Mapped[str | None] = mapped_column(Text)
+    #: date of birth (kept in clear: the age rule and duplicate search need it)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    #: place of birth, sealed
+    birth_place_enc: Mapped[str | None] = mapped_column(Text)
+    #: blind index of the normalised names and date of birth (duplicate search)
+    person_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: national identity number, sealed
+    national_id_enc: Mapped[str | None] = mapped_column(Text)
+    #: blind index of the normalised national identity number
+    national_id_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: passport number, sealed
+    passport_number_enc: Mapped[str | None] = mapped_column(Text)
+    #: blind index of the normalised passport number
+    passport_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: ISO 3166-1 alpha-2 code of the state that issued the passport
+    passport_state: Mapped[str | None] = mapped_column(String(2))
+    #: last day the passport is valid
+    passport_expiry: Mapped[date | None] = mapped_column(Date)
+    #: the two MRZ lines of the passport (checked on entry), sealed
+    mrz_enc: Mapped[str | None] = mapped_column(Text)
+    #: ISO 3166-1 alpha-2 code of the country of residence
+    residence_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    #: postal address abroad, sealed
+    address_enc: Mapped[str | None] = mapped_column(Text)
+    #: phone number in E.164 form, sealed
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    #: the consulate that verifies the application
+    consulate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consulates.id", ondelete="RESTRICT"), index=True)
+    #: the home constituency the vote counts in
+    constituency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("constituencies.id", ondelete="RESTRICT"))
+    #: how the voter would like to vote
+    voting_channel: Mapped[VotingChannel | None] = mapped_column(_enum(VotingChannel, "voting_channel"))
+    #: random storage name of the sealed identity document under UPLOAD_DIR
+    document_file: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: media type found in the document's content (never taken from its name)
+    document_type: Mapped[str | None] = mapped_column(String(40))
+    #: size of the original document in bytes
+    document_size: Mapped[int | None] = mapped_column(Integer)
+    #: overall result of the automatic checks at the last run (NULL before submission)
+    checks_outcome: Mapped[CheckOutcome | None] = mapped_column(_enum(CheckOutcome, "check_outcome"),
+                                                                 index=True)
+    #: official who asked to verify despite a check that did not pass, awaiting a second official
+    verify_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    verify_proposed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: official who made the last decision (for a four-eyes verification: the first one)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    #: second official who confirmed a four-eyes verification
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    #: reason code of the last decision (see ovote.registration.verification.REASONS)
+    decision_reason: Mapped[str | None] = mapped_column(String(40))
+    #: the official's note to the applicant with the last decision
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    #: first submission: the registration deadline applies to it
+    first_submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: latest submission (a resubmission after a request for information moves it)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    #: when the application was verified or rejected
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    voter = relationship("User", foreign_keys=[voter_id])
+    consulate = relationship("Consulate")
+    constituency = relationship("Constituency")
+    proposed_by = relationship("User", foreign_keys=[verify_proposed_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    confirmed_by = relationship("User", foreign_keys=[confirmed_by_id])
+    checks = relationship("CheckResult", cascade="all, delete-orphan", order_by="CheckResult.id",
+                          back_populates="application")
+    decisions = relationship("Decision", cascade="all, delete-orphan", order_by="Decision.id",
+                             back_populates="application")
+
+    # -- transitions: each refuses a move the state machine does not allow ------------
+
+    def _move(self, target, now):
+        if target not in TRANSITIONS[self.state]:
+            raise IllegalTransition(self.state, target)
+        self.state = target
+        self.updated_at = now or utcnow()
+
+    def submit(self, now=None):
+        self._move(S.SUBMITTED, now)
+        self.submitted_at = self.updated_at
+        self.first_submitted_at = self.first_submitted_at or self.updated_at
+
+    # Ids are read before the state changes: reading an expired row could autoflush a
+    # half-made transition that the check constraints would refuse.
+
+    def request_information(self, official, now=None):
+        official_id = official.id
+        self._move(S.MORE_INFO, now)
+        self._decided(official_id, final=False)
+
+    def verify(self, official, confirmed_by=None, now=None):
+        official_id, confirmer_id = official.id, confirmed_by.id if confirmed_by else None
+        self._move(S.VERIFIED, now)
+        self._decided(official_id, final=True)
+        self.confirmed_by_id = confirmer_id
+
+    def reject(self, official, now=None):
+        official_id = official.id
+        self._move(S.REJECTED, now)
+        self._decided(official_id, final=True)
+
+    def withdraw(self, now=None):
+        self._move(S.WITHDRAWN, now)
+        self.verify_proposed_by_id = self.verify_proposed_at = None
+
+    def propose_verification(self, official, now=None):
+        if self.state is not S.SUBMITTED:
+            raise IllegalTransition(self.state, S.VERIFIED)
+        self.verify_proposed_by_id = official.id
+        self.verify_proposed_at = self.updated_at = now or utcnow()
+
+    def _decided(self, official_id, *, final):
+        self.decided_by_id = official_id
+        self.verify_proposed_by_id = self.verify_proposed_at = None
+        if final:
+            self.decided_at = self.updated_at
+
+    @property
+    def awaiting_confirmation(self):
+        return self.verify_proposed_by_id is not None
+
+    def __repr__(self):
+        return f"<Application {self.id} {self.state.value}>"
+
+
+class CheckResult(db.Model):
+    """The outcome of one eligibility rule at the application's last check run."""
+
+    __tablename__ = "application_checks"
+    __table_args__ = (UniqueConstraint("application_id", "rule"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), nullable=False)
+    #: name of the rule function in ovote.registration.rules
+    rule: Mapped[str] = mapped_column(String(40), nullable=False)
+    outcome: Mapped[CheckOutcome] = mapped_column(_enum(CheckOutcome, "check_outcome"), nullable=False)
+    #: key of the human-readable reason in rules.REASONS
+    reason_code: Mapped[str] = mapped_column(String(60), nullable=False)
+    #: JSON of the reason's parameters (codes, dates, counts: never personal data)
+    params: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    checked_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+    application = relationship("Application", back_populates="checks")
+
+
+class DecisionAction(enum.Enum):
+    VERIFY = "verify"
+    PROPOSE_VERIFY = "propose_verify"
+    CONFIRM_VERIFY = "confirm_verify"
+    REJECT = "reject"
+    REQUEST_INFO = "request_info"
+
+    @property
+    def label(self):
+        return {
+            DecisionAction.VERIFY: _l("verified"),
+            DecisionAction.PROPOSE_VERIFY: _l("proposed to verify"),
+            DecisionAction.CONFIRM_VERIFY: _l("confirmed the verification"),
+            DecisionAction.REJECT: _l("rejected"),
+            DecisionAction.REQUEST_INFO: _l("asked for more information"),
+        }[self]
+
+
+class Decision(db.Model):
+    """One official's act on an application; the history shown on its page."""
+
+    __tablename__ = "application_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False)
+    action: Mapped[DecisionAction] = mapped_column(_enum(DecisionAction, "decision_action"), nullable=False)
+    #: one of the fixed reason codes for the action
+    reason_code: Mapped[str] = mapped_column(String(40), nullable=False)
+    #: optional note to the applicant
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+    application = relationship("Application", back_populates="decisions")
+    official = relationship("User")
+
+
+class RegistryEntry(db.Model):
+    """A row of the national civil registry, imported by the commission from CSV."""
+
+    __tablename__ = "registry_entries"
+
+    SEALED_COLUMNS = {
+        "document_number_enc": "registry.document_number",
+        "surname_enc": "registry.surname",
+        "given_names_enc": "registry.given_names",
+    }
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: blind index of the normalised document number: the look-up key
+    document_index: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    #: document number, sealed
+    document_number_enc: Mapped[str] = mapped_column(Text, nullable=False)
+    #: family name(s), sealed
+    surname_enc: Mapped[str] = mapped_column(Text, nullable=False)
+    #: given name(s), sealed (NULL for a person without one)
+    given_names_enc: Mapped[str | None] = mapped_column(Text)
+    birth_date: Mapped[date] = mapped_column(Date, nullable=False)
+    citizenship: Mapped[Citizenship] = mapped_column(_enum(Citizenship, "citizenship"), nullable=False)
+    #: disqualified from voting (court order, ...)
+    disqualified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    constituency_id: Mapped[int] = mapped_column(
+        ForeignKey("constituencies.id", ondelete="RESTRICT"), nullable=False)
+    #: when this row was last written by an import
+    imported_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+    constituency = relationship("Constituency")

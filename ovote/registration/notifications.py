@@ -1,0 +1,48 @@
+"""The e-mail a voter gets at every change of their application's state, in their language."""
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ovote.mail import send_mail
+from ovote.registration.models import ApplicationState
+
+
+def _reason(application):
+    from ovote.registration.verification import reason_label
+
+    lines = [_("Reason: %(reason)s", reason=reason_label(application.decision_reason))]
+    if application.decision_note:
+        lines.append(_("Note from the consulate: %(note)s", note=application.decision_note))
+    return "\n".join(lines)
+
+
+def _message(application, link):
+    consulate = application.consulate.name if application.consulate else ""
+    state = application.state
+    if state is ApplicationState.SUBMITTED:
+        return (_("Your application to the overseas register was received"),
+                _("%(consulate)s will check your application. We will write to you when it has "
+                  "decided. Follow your application here: %(link)s", consulate=consulate, link=link))
+    if state is ApplicationState.MORE_INFO:
+        return (_("The consulate needs more information for your application"),
+                _("%(reason)s\n\nOpen your application, make the changes asked for and submit it "
+                  "again: %(link)s", reason=_reason(application), link=link))
+    if state is ApplicationState.VERIFIED:
+        return (_("You are on the overseas register"),
+                _("%(consulate)s has verified your application. You will be able to vote from "
+                  "abroad. Your application: %(link)s", consulate=consulate, link=link))
+    if state is ApplicationState.REJECTED:
+        return (_("Your application to the overseas register was rejected"),
+                _("%(reason)s\n\nIf you think this is wrong, contact the consulate. You may also "
+                  "start a new application: %(link)s", reason=_reason(application), link=link))
+    return (_("Your application to the overseas register was withdrawn"),
+            _("Your application was withdrawn and will not be examined. You may start a new "
+              "one at any time: %(link)s", link=link))
+
+
+def notify(application):
+    """Mail the voter about the application's current state."""
+    voter = application.voter
+    with force_locale(voter.locale or "en"):
+        subject, body = _message(application, url_for("registration.status", _external=True))
+        send_mail(voter.email, subject, body)

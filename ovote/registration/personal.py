@@ -1,0 +1,47 @@
+"""Reading and writing the sealed personal-data columns of registration rows.
+
+The sealing context of each column is the one its model lists in
+`SEALED_COLUMNS`, so that a value copied into another column does not open.
+"""
+from dataclasses import dataclass
+
+from ovote.personal_data import cipher
+
+
+def seal(row, column, value):
+    """Store `value` (str, or None/empty to clear) sealed in `row.<column>`."""
+    context = type(row).SEALED_COLUMNS[column]
+    setattr(row, column, cipher().seal(value, context=context) if value else None)
+
+
+def unseal(row, column):
+    """The plaintext of `row.<column>`, or None when it is empty."""
+    sealed = getattr(row, column)
+    if sealed is None:
+        return None
+    return cipher().open_text(sealed, context=type(row).SEALED_COLUMNS[column])
+
+
+@dataclass(frozen=True)
+class ApplicantDetails:
+    """The decrypted personal data of an application, for its pages and checks."""
+
+    surname: str | None
+    given_names: str | None
+    birth_place: str | None
+    national_id: str | None
+    passport_number: str | None
+    mrz: str | None
+    address: str | None
+    phone: str | None
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.given_names, self.surname) if p)
+
+
+def details(application):
+    return ApplicantDetails(**{
+        column.removesuffix("_enc"): unseal(application, column)
+        for column in type(application).SEALED_COLUMNS
+    })

@@ -1,0 +1,179 @@
+"""The voter's pages: the application in short steps, review and submission, status, withdrawal."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ovote.accounts.access import roles_required
+from ovote.accounts.models import Role
+from ovote.audit.services import record
+from ovote.elections.services import list_constituencies
+from ovote.extensions import db
+from ovote.registration import documents, forms, services
+from ovote.registration.models import ApplicationState
+from ovote.registration.personal import details
+from ovote.registration.verification import reason_label
+
+bp = Blueprint("registration", __name__, url_prefix="/register")
+
+STEP_TITLES = {
+    "identity": _l("Who you are"),
+    "documents": _l("Identity documents"),
+    "residence": _l("Where you live"),
+    "consulate": _l("Your consulate"),
+    "voting": _l("Constituency and voting"),
+    "upload": _l("Document scan"),
+}
+STEP_FORMS = {
+    "identity": (forms.IdentityForm, services.save_identity),
+    "documents": (forms.DocumentsForm, services.save_documents),
+    "residence": (forms.ResidenceForm, services.save_residence),
+    "consulate": (forms.ConsulateChoiceForm, services.save_consulate),
+    "voting": (forms.VotingForm, services.save_voting),
+    "upload": (forms.UploadForm, services.save_document),
+}
+
+
+@bp.context_processor
+def _helpers():
+    return {"States": ApplicationState, "reason_label": reason_label, "country_name": services.country_name}
+
+
+def _page(template, status=200, **context):
+    application = context.get("application")
+    done = services.completed_steps(application) if application is not None else []
+    return render_template(template, steps=services.STEPS, titles=STEP_TITLES, done_steps=done,
+                           **context), status
+
+
+def _editable_application():
+    application = services.current_application(db.session, current_user)
+    return application if application is not None and application.state.editable else None
+
+
+def _form_for(step, application):
+    form_class = STEP_FORMS[step][0]
+    if step == "consulate":
+        return form_class(consulates=services.consulates_for(db.session, application))
+    if step == "voting":
+        return form_class(constituencies=list_constituencies(db.session))
+    return form_class()
+
+
+def _field_for(form, name):
+    """The form field a service error names, else the form's first field."""
+    fields = [f for f in form if f.name != "csrf_token"]
+    return next((f for f in fields if f.name == name), fields[0])
+
+
+def _after_save(step):
+    if request.form.get("then") == "later":
+        flash(_("Saved. You can come back and continue at any time."), "success")
+        return url_for(".status")
+    position = services.STEPS.index(step)
+    if position + 1 < len(services.STEPS):
+        return url_for(".step", step=services.STEPS[position + 1])
+    return url_for(".review")
+
+
+@bp.route("/")
+@roles_required(Role.VOTER)
+def status():
+    application = services.current_application(db.session, current_user)
+    person = details(application) if application else None
+    missing = services.missing_steps(application) if application else []
+    return _page("registration/status.html", application=application, person=person, missing=missing,
+                 start_form=forms.ActionForm())
+
+
+@bp.route("/start", methods=["POST"])
+@roles_required(Role.VOTER)
+def start():
+    if forms.ActionForm().validate_on_submit():
+        services.start_application(db.session, voter=current_user)
+        db.session.commit()
+    return redirect(url_for(".step", step=services.STEPS[0]), 303)
+
+
+@bp.route("/step/<step>", methods=["GET", "POST"])
+@roles_required(Role.VOTER)
+def step(step):
+    if step not in STEP_FORMS:
+        abort(404)
+    application = _editable_application()
+    if application is None:
+        return redirect(url_for(".status"))
+    form = _form_for(step, application)
+    if not form.is_submitted():
+        form.fill(application, details(application))
+    elif form.validate_on_submit():
+        try:
+            STEP_FORMS[step][1](db.session, application, actor=current_user, **form.values())
+        except services.RegistrationError as exc:
+            db.session.rollback()
+            _field_for(form, exc.field).errors.append(exc.message)
+            return _page("registration/step.html", exc.status, step=step, form=form,
+                         application=application)
+        db.session.commit()
+        return redirect(_after_save(step), 303)
+    return _page("registration/step.html", 422 if form.errors else 200, step=step, form=form,
+                 application=application)
+
+
+@bp.route("/review", methods=["GET", "POST"])
+@roles_required(Role.VOTER)
+def review():
+    application = _editable_application()
+    if application is None:
+        return redirect(url_for(".status"))
+    form = forms.SubmitForm()
+    if form.validate_on_submit():
+        try:
+            services.submit(db.session, application, actor=current_user)
+        except services.RegistrationError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return _review_page(application, form, exc.status)
+        db.session.commit()
+        flash(_("Your application has been submitted. We have sent you an e-mail."), "success")
+        return redirect(url_for(".status"), 303)
+    return _review_page(application, form, 422 if form.errors else 200)
+
+
+def _review_page(application, form, status):
+    return _page("registration/review.html", status, application=application, form=form,
+                 person=details(application), missing=services.missing_steps(application))
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@roles_required(Role.VOTER)
+def withdraw():
+    application = services.current_application(db.session, current_user)
+    if application is None:
+        return redirect(url_for(".status"))
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(db.session, application, actor=current_user)
+        except services.RegistrationError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for(".status"), 303)
+        db.session.commit()
+        flash(_("Your application has been withdrawn."), "success")
+        return redirect(url_for(".status"), 303)
+    return _page("registration/withdraw.html", 422 if form.errors else 200,
+                 application=application, form=form)
+
+
+@bp.route("/document")
+@roles_required(Role.VOTER)
+def document():
+    """The voter's own uploaded document (there is no way to name anyone else's)."""
+    application = services.current_application(db.session, current_user)
+    if application is None or application.document_file is None:
+        abort(404)
+    record(db.session, actor=current_user, action="application.document_view",
+           target=f"application:{application.id}", details={"by": "applicant"})
+    db.session.commit()
+    return documents.response_for(application)

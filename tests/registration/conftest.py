@@ -1,0 +1,118 @@
+"""Registration factories and helpers: a constituency, registry rows, complete applications,
+small real image and PDF files, and a valid passport MRZ."""
+import io
+from datetime import date
+
+import pytest
+from mrz.generator.td3 import TD3CodeGenerator
+from PIL import Image
+
+from ovote.accounts.models import Role
+from ovote.elections.models import Constituency
+from ovote.registration import services
+from ovote.registration.matching import document_index
+from ovote.registration.models import ApplicationState, Citizenship, RegistryEntry
+from ovote.registration.personal import seal
+from tests.conftest import csrf_token
+
+PERSON = dict(surname="Silva", given_names="Ana Maria", birth_date=date(1990, 1, 15),
+              birth_place="Porto, Portugal")
+DOCUMENTS = dict(national_id="", passport_number="CA1234567", passport_state="PT",
+                 passport_expiry=date(2031, 1, 1), mrz="")
+RESIDENCE = dict(country="FR", address="12 rue de la Paix\n75002 Paris", phone="01 42 68 53 00")
+
+
+def image_bytes(kind="PNG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def passport_mrz(surname="Silva", given_names="Ana Maria", number="CA1234567", state="PRT",
+                 birth="900115", expiry="310101"):
+    return str(TD3CodeGenerator("P", state, surname, given_names, number, state, birth, "F", expiry))
+
+
+def in_context(method):
+    """Run a factory method inside a request context (services need the app: keys, mail, URLs)."""
+    def wrapped(self, *args, **kwargs):
+        with self.app.test_request_context():
+            return method(self, *args, **kwargs)
+
+    return wrapped
+
+
+class RegistrationFactory:
+    def __init__(self, app, factory, session):
+        self.app, self.base, self.session = app, factory, session
+
+    def constituency(self, code="NORTH", name="Northern constituency"):
+        found = self.session.query(Constituency).filter_by(code=code).one_or_none()
+        if found is None:
+            found = Constituency(code=code, name=name)
+            self.session.add(found)
+            self.session.commit()
+        return found
+
+    @in_context
+    def registry_entry(self, document_number="CA1234567", surname="Silva", given_names="Ana Maria",
+                       birth_date=date(1990, 1, 15), citizenship=Citizenship.CITIZEN,
+                       disqualified=False, constituency=None):
+        entry = RegistryEntry(document_index=document_index(document_number), birth_date=birth_date,
+                              citizenship=citizenship, disqualified=disqualified,
+                              constituency=constituency or self.constituency())
+        seal(entry, "document_number_enc", document_number)
+        seal(entry, "surname_enc", surname)
+        seal(entry, "given_names_enc", given_names)
+        self.session.add(entry)
+        self.session.commit()
+        return entry
+
+    @in_context
+    def application(self, voter=None, consulate=None, state=ApplicationState.SUBMITTED, *,
+                    person=None, documents=None, residence=None, document=None, constituency=None,
+                    channel="online"):
+        """An application filled in through the services, submitted unless state is DRAFT."""
+        voter = voter or self.base.user(Role.VOTER)
+        residence = {**RESIDENCE, **(residence or {})}
+        consulate = consulate or self.base.consulate(served=(residence["country"],))
+        application = services.start_application(self.session, voter=voter)
+        services.save_identity(self.session, application, actor=voter, **{**PERSON, **(person or {})})
+        services.save_documents(self.session, application, actor=voter, **{**DOCUMENTS, **(documents or {})})
+        services.save_residence(self.session, application, actor=voter, **residence)
+        services.save_consulate(self.session, application, actor=voter, consulate_id=consulate.id)
+        services.save_voting(self.session, application, actor=voter,
+                             constituency_id=(constituency or self.constituency()).id, channel=channel)
+        services.save_document(self.session, application, actor=voter, data=document or image_bytes())
+        if state is not ApplicationState.DRAFT:
+            services.submit(self.session, application, actor=voter)
+        self.session.commit()
+        return application
+
+
+@pytest.fixture
+def reg(app, factory, db_session):
+    return RegistrationFactory(app, factory, db_session)
+
+
+@pytest.fixture
+def in_request(app):
+    """`with in_request(): ...` runs service code as a request would (keys, mail, URLs)."""
+    return app.test_request_context
+
+
+def post(client, url, data, form_url=None, **kwargs):
+    """POST `data` to `url` with the CSRF token of the form on `form_url` (default: `url`)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, form_url or url)}, **kwargs)
+
+
+def step_data(step):
+    """Form data for one step, with the default applicant's answers."""
+    return {
+        "identity": {**PERSON, "birth_date": PERSON["birth_date"].isoformat()},
+        "documents": {**DOCUMENTS, "passport_expiry": DOCUMENTS["passport_expiry"].isoformat()},
+        "residence": RESIDENCE,
+    }[step]

@@ -1,0 +1,121 @@
+"""`ovote keys rotate-data-key`: everything re-encrypted under the new key, nothing lost, re-runnable."""
+import base64
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from ovote.accounts import totp
+from ovote.accounts.models import Role, User
+from ovote.key_rotation import sealed_columns
+from ovote.personal_data import DataCipher, key_id
+from ovote.registration import documents
+from ovote.registration.models import ApplicationState
+from ovote.registration.personal import details, unseal
+from tests.registration.conftest import PDF
+
+
+def new_key():
+    raw = os.urandom(32)
+    return raw, base64.urlsafe_b64encode(raw).decode()
+
+
+@pytest.fixture
+def key_ring(app, tmp_path, monkeypatch):
+    """Set OVOTE_DATA_KEYS for the test (the cipher is rebuilt), and restore it afterwards.
+    Documents go to a folder of the test's own, so that only its files are rotated."""
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    original = app.config["DATA_KEYS"]
+
+    def use(keys):
+        app.config["DATA_KEYS"] = keys
+        app.extensions.pop("ovote_cipher", None)
+
+    yield use
+    use(original)
+
+
+@pytest.fixture
+def sealed_data(key_ring, reg, factory, app):
+    staff = factory.user(Role.OFFICIAL, totp_secret="JBSWY3DPEHPK3PXP")
+    entry = reg.registry_entry()
+    submitted = reg.application(document=PDF)
+    draft = reg.application(state=ApplicationState.DRAFT, documents={"passport_number": "CB7654321"},
+                            person={"surname": "Costa"})
+    return staff, entry, submitted, draft
+
+
+def sealed_values(db_session):
+    values = []
+    for model, column, _context in sealed_columns():
+        values += [v for v in db_session.scalars(select(getattr(model, column))) if v]
+    return values
+
+
+def rotate(app, *args):
+    return app.test_cli_runner().invoke(args=["keys", "rotate-data-key", *args])
+
+
+def test_rotation_reencrypts_everything_and_the_old_key_can_then_go(app, db_session, key_ring,
+                                                                     sealed_data):
+    staff, entry, submitted, draft = sealed_data
+    with app.test_request_context():
+        before = details(submitted), unseal(entry, "surname_enc"), documents.load(submitted.document_file)
+    old = app.config["DATA_KEYS"]
+    raw, encoded = new_key()
+    key_ring(f"{encoded},{old}")
+    count = len(sealed_values(db_session))
+    files = len(list(Path(app.config["UPLOAD_DIR"]).glob("*.sealed")))
+
+    dry = rotate(app, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"would re-encrypt {count + files} value(s)" in dry.output
+    assert not any(v.startswith(f"v1.{key_id(raw)}.") for v in sealed_values(db_session))
+
+    result = rotate(app, "--batch-size", "2")
+    assert result.exit_code == 0, result.output
+    assert f"current data key: {key_id(raw)}" in result.output
+    assert "users.totp_secret_enc" in result.output and "registry_entries.surname_enc" in result.output
+    assert f"re-encrypted {count + files} value(s)" in result.output
+    db_session.expire_all()
+    assert all(v.startswith(f"v1.{key_id(raw)}.") for v in sealed_values(db_session))
+    for path in Path(app.config["UPLOAD_DIR"]).glob("*.sealed"):
+        assert path.read_text().startswith(f"v1.{key_id(raw)}.")
+
+    again = rotate(app)
+    assert again.exit_code == 0 and "re-encrypted 0 value(s)" in again.output
+
+    key_ring(encoded)  # the old key is dropped
+    with app.test_request_context():
+        assert (details(submitted), unseal(entry, "surname_enc"),
+                documents.load(submitted.document_file)) == before
+        assert details(draft).surname == "Costa"
+        assert totp.secret_of(db_session.get(User, staff.id)) == "JBSWY3DPEHPK3PXP"
+
+
+def test_a_value_under_an_unknown_key_is_reported_and_the_rest_still_rotates(app, db_session, key_ring,
+                                                                            sealed_data):
+    staff, entry, submitted, draft = sealed_data
+    _stranger_raw, _ = new_key()
+    entry.surname_enc = DataCipher([_stranger_raw]).seal("Silva", context="registry.surname")
+    db_session.commit()
+    raw, encoded = new_key()
+    key_ring(f"{encoded},{app.config['DATA_KEYS']}")
+    result = rotate(app)
+    assert result.exit_code == 1
+    assert f"registry_entries.surname_enc id {entry.id}" in result.output
+    assert "could not be opened with any key" in result.output
+    db_session.expire_all()
+    assert db_session.get(User, staff.id).totp_secret_enc.startswith(f"v1.{key_id(raw)}.")
+    assert db_session.get(type(draft), draft.id).surname_enc.startswith(f"v1.{key_id(raw)}.")
+
+
+def test_every_sealed_column_is_known_to_the_rotation():
+    columns = {(model.__tablename__, column) for model, column, _ in sealed_columns()}
+    assert ("users", "totp_secret_enc") in columns
+    assert {("applications", c) for c in ("surname_enc", "given_names_enc", "birth_place_enc",
+                                          "national_id_enc", "passport_number_enc", "mrz_enc",
+                                          "address_enc", "phone_enc")} <= columns
+    assert {("registry_entries", c) for c in ("document_number_enc", "surname_enc",
+                                              "given_names_enc")} <= columns

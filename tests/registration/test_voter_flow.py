@@ -1,0 +1,141 @@
+"""A voter applies step by step, saves and comes back, reviews, submits, follows and withdraws."""
+import io
+
+from ovote.audit.models import AuditEvent
+from ovote.registration.models import Application, ApplicationState, VotingChannel
+from ovote.registration.personal import details
+from tests.registration.conftest import image_bytes, post, step_data
+
+
+def fill_every_step(client, consulate, constituency):
+    for step in ("identity", "documents", "residence"):
+        response = post(client, f"/register/step/{step}", {**step_data(step), "then": "next"})
+        assert response.status_code == 303, response.get_data(as_text=True)
+    assert post(client, "/register/step/consulate", {"consulate": consulate.id}).status_code == 303
+    assert post(client, "/register/step/voting", {"constituency": constituency.id,
+                                                  "channel": "postal"}).status_code == 303
+    response = post(client, "/register/step/upload",
+                    {"document": (io.BytesIO(image_bytes("JPEG")), "passport.jpg")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/register/review")
+
+
+def test_a_voter_applies_from_scratch_and_the_consulate_is_told(client, db_session, factory, reg,
+                                                                 login_as_voter, outbox):
+    consulate = factory.consulate(code="PAR", served=("FR", "MC"))
+    constituency = reg.constituency()
+    voter = login_as_voter()
+
+    status = client.get("/register/")
+    assert "Start my application" in status.get_data(as_text=True)
+    start = post(client, "/register/start", {}, form_url="/register/")
+    assert start.status_code == 303 and start.headers["Location"].endswith("/register/step/identity")
+
+    fill_every_step(client, consulate, constituency)
+    review = client.get("/register/review").get_data(as_text=True)
+    for shown in ("Silva", "Ana Maria", "CA1234567", "12 rue de la Paix", "+33142685300",
+                  consulate.name, "Northern constituency", "By post"):
+        assert shown in review
+
+    refused = post(client, "/register/review", {})
+    assert refused.status_code == 422 and "Tick the declaration" in refused.get_data(as_text=True)
+    submitted = post(client, "/register/review", {"declaration": "y"})
+    assert submitted.status_code == 303
+
+    application = db_session.query(Application).filter_by(voter_id=voter.id).one()
+    assert application.state is ApplicationState.SUBMITTED
+    assert application.voting_channel is VotingChannel.POSTAL
+    assert application.document_type == "image/jpeg"
+    assert application.checks_outcome is not None and len(application.checks) == 11
+    assert outbox[-1]["To"] == voter.email
+    assert "was received" in outbox[-1]["Subject"]
+    page = client.get("/register/").get_data(as_text=True)
+    assert "Submitted on" in page and consulate.name in page
+    actions = [e.action for e in db_session.query(AuditEvent).order_by(AuditEvent.seq)]
+    assert {"application.start", "application.update", "application.document_upload",
+            "application.submit", "application.checks"} <= set(actions)
+
+
+def test_save_and_come_back_later_keeps_the_answers(client, db_session, reg, login_as_voter):
+    login_as_voter()
+    post(client, "/register/start", {}, form_url="/register/")
+    response = post(client, "/register/step/identity", {**step_data("identity"), "then": "later"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/register/")
+    page = client.get("/register/").get_data(as_text=True)
+    assert "Saved. You can come back" in page and "Still to do" in page
+    form = client.get("/register/step/identity").get_data(as_text=True)
+    assert 'value="Silva"' in form and 'value="1990-01-15"' in form
+
+
+def test_the_voter_cannot_submit_an_incomplete_application(client, db_session, reg, login_as_voter):
+    login_as_voter()
+    post(client, "/register/start", {}, form_url="/register/")
+    post(client, "/register/step/identity", step_data("identity"))
+    page = client.get("/register/review").get_data(as_text=True)
+    assert "Before you can submit, complete" in page and "Submit my application" not in page
+    response = post(client, "/register/review", {"declaration": "y"}, form_url="/register/step/identity")
+    assert response.status_code == 422 and "Complete every step" in response.get_data(as_text=True)
+
+
+def test_a_submitted_application_can_no_longer_be_edited(client, db_session, reg, login_as):
+    application = reg.application()
+    login_as(application.voter)
+    response = client.get("/register/step/identity")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/register/")
+
+
+def test_the_voter_withdraws_and_may_start_again(client, db_session, reg, login_as, outbox):
+    application = reg.application()
+    login_as(application.voter)
+    assert post(client, "/register/withdraw", {}).status_code == 422
+    response = post(client, "/register/withdraw", {"confirm": "y"})
+    assert response.status_code == 303
+    assert application.state is ApplicationState.WITHDRAWN
+    assert "withdrawn" in outbox[-1]["Subject"]
+    page = client.get("/register/").get_data(as_text=True)
+    assert "You withdrew this application" in page and "Start a new application" in page
+    post(client, "/register/start", {}, form_url="/register/")
+    assert db_session.query(Application).filter_by(voter_id=application.voter_id).count() == 2
+
+
+def test_changing_the_country_of_residence_asks_for_the_consulate_again(client, db_session, reg,
+                                                                        factory, login_as, in_request):
+    application = reg.application(state=ApplicationState.DRAFT)
+    paris = application.consulate
+    london = factory.consulate(code="LON", served=("GB",), host_country="GB")
+    login_as(application.voter)
+    post(client, "/register/step/residence", {"country": "GB", "address": "1 Baker Street, London",
+                                              "phone": "020 7946 0018"})
+    assert application.consulate_id is None and application.residence_country == "GB"
+    with in_request():
+        assert details(application).phone == "+442079460018"
+    page = client.get("/register/step/consulate").get_data(as_text=True)
+    assert f"{london.name} ({london.city})" in page
+    assert paris.name not in page
+
+
+def test_staff_and_anonymous_users_do_not_reach_the_voter_pages(client, db_session, login_as_official):
+    assert client.get("/register/").status_code == 302  # to the login page
+    login_as_official()
+    assert client.get("/register/").status_code == 403
+
+
+def test_the_application_pages_fit_a_phone_and_label_every_field(client, db_session, reg,
+                                                                   login_as_voter):
+    login_as_voter()
+    post(client, "/register/start", {}, form_url="/register/")
+    for step in ("identity", "documents", "residence", "consulate", "voting", "upload"):
+        page = client.get(f"/register/step/{step}").get_data(as_text=True)
+        assert 'name="viewport"' in page and 'aria-current="step"' in page
+        for field_id in __import__("re").findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page):
+            if field_id not in ("csrf_token", "lang-select"):
+                assert f'for="{field_id}"' in page, f"{step}: {field_id} has no label"
+
+
+def test_the_voter_sees_their_own_document(client, db_session, reg, login_as):
+    application = reg.application(state=ApplicationState.DRAFT, document=image_bytes("PNG"))
+    login_as(application.voter)
+    response = client.get("/register/document")
+    assert response.status_code == 200 and response.data == image_bytes("PNG")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
