@@ -9,6 +9,7 @@ from ovote.audit.services import record
 from ovote.elections.services import consulate_by_code, create_consulate
 from ovote.extensions import db
 from ovote.personal_data import cipher
+from ovote.registration import demo as registration_demo
 
 PASSWORD = "demo-password-1"
 CONSULATES = [
@@ -55,6 +56,8 @@ def demo():
         if db.session.scalar(db.select(User).where(User.email == email)) is None:
             db.session.add(User(email=email, role=Role.VOTER, email_confirmed_at=utcnow(),
                                 password_hash=passwords.hash_password(PASSWORD)))
+    db.session.flush()
+    registration_demo.load(db.session)
     record(db.session, actor="cli", action="demo.load")
     db.session.commit()
 
@@ -68,3 +71,5 @@ def demo():
     click.echo("Voters:")
     for email in VOTERS:
         click.echo(f"  voter         {email}")
+    for line in registration_demo.describe():
+        click.echo(line)
