@@ -14,6 +14,8 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ovote.personal_data import cipher
 
@@ -96,6 +98,35 @@ def delete(name):
         _path(name).unlink()
     except FileNotFoundError:
         log.warning("document %s was already gone", name)
+
+
+_ON_COMMIT, _ON_ROLLBACK = "ovote.documents.on_commit", "ovote.documents.on_rollback"
+
+
+def replace_when_committed(session, *, old, new):
+    """Tie the files to the transaction that switches an application from `old` to `new`.
+
+    The old file is deleted only once the switch is committed; if the
+    transaction rolls back instead, the new file goes and the old one stays,
+    so a row never points at a missing file.
+    """
+    if old:
+        session.info.setdefault(_ON_COMMIT, []).append(old)
+    session.info.setdefault(_ON_ROLLBACK, []).append(new)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    session.info.pop(_ON_ROLLBACK, None)
+    for name in session.info.pop(_ON_COMMIT, []):
+        delete(name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session):
+    session.info.pop(_ON_COMMIT, None)
+    for name in session.info.pop(_ON_ROLLBACK, []):
+        delete(name)
 
 
 def stored_names():

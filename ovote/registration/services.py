@@ -264,14 +264,12 @@ def save_document(session, application, *, actor, data):
         error = InvalidApplication(exc.message, "document")
         error.status = exc.status
         raise error from None
-    old = application.document_file
-    application.document_file = documents.store(data)
+    old, application.document_file = application.document_file, documents.store(data)
+    documents.replace_when_committed(session, old=old, new=application.document_file)
     application.document_type, application.document_size = media_type, len(data)
     _saved(session, application, actor, "upload")
     record(session, actor=actor, action="application.document_upload",
            target=f"application:{application.id}", details={"type": media_type, "size": len(data)})
-    if old:
-        documents.delete(old)
 
 
 # -- completeness, submission, withdrawal --------------------------------------------

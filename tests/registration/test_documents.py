@@ -1,0 +1,30 @@
+"""Stored documents follow the transaction that points at them."""
+from ovote.registration import documents, services
+from ovote.registration.models import ApplicationState
+from tests.registration.conftest import PDF, image_bytes
+
+
+def test_a_replaced_document_is_deleted_only_when_the_change_commits(db_session, reg, in_request):
+    application = reg.application(state=ApplicationState.DRAFT)
+    voter, first = application.voter, application.document_file
+    with in_request():
+        services.save_document(db_session, application, actor=voter, data=PDF)
+        second = application.document_file
+        assert {first, second} <= set(documents.stored_names())  # not yet committed
+        db_session.commit()
+        assert first not in documents.stored_names()
+        assert documents.load(second) == PDF
+
+
+def test_a_rolled_back_replacement_keeps_the_old_file_and_drops_the_new(db_session, reg, in_request):
+    application = reg.application(state=ApplicationState.DRAFT)
+    voter, first = application.voter, application.document_file
+    with in_request():
+        services.save_document(db_session, application, actor=voter, data=image_bytes("JPEG"))
+        second = application.document_file
+        db_session.rollback()
+        stored = documents.stored_names()
+        assert first in stored and second not in stored
+        db_session.refresh(application)
+        assert application.document_file == first
+        assert documents.load(first) == image_bytes()
