@@ -106,4 +106,7 @@ def _sqlite_transactions(app):
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start: SQLite has one writer, and
+        # a transaction that read first and wrote later would fail with
+        # "database is locked" under concurrent requests instead of waiting.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

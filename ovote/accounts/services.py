@@ -12,6 +12,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ovote.accounts import passwords
 from ovote.accounts.models import STAFF_ROLES, Role, User, utcnow
@@ -129,17 +130,20 @@ def register_voter(session, *, email, password, locale=None):
     """
     email = normalize_email(email)
     check_password_strength(password, email)
-    existing = find_by_email(session, email)
-    if existing is not None:
+    user = User(email=email, password_hash=passwords.hash_password(password), role=Role.VOTER,
+                locale=locale)
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        # The address has an account (perhaps made a moment ago by a concurrent
+        # request): the unique constraint decides, not a look-up before it.
+        existing = find_by_email(session, email)
         send_mail(email, _("Someone tried to create an ovote account with your address"),
                   _("An account already exists for this address. If you forgot your "
                     "password, reset it here: %(link)s", link=url_for("accounts.forgot", _external=True)))
         record(session, actor="anonymous", action="account.signup_existing", target=f"user:{existing.id}")
         return None
-    user = User(email=email, password_hash=passwords.hash_password(password), role=Role.VOTER,
-                locale=locale)
-    session.add(user)
-    session.flush()
     record(session, actor="anonymous", action="account.signup", target=f"user:{user.id}")
     send_confirmation(user)
     return user

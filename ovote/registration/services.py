@@ -13,6 +13,7 @@ import phonenumbers
 import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ovote.accounts.models import utcnow
 from ovote.audit.services import record
@@ -71,8 +72,12 @@ def start_application(session, *, voter):
     if existing is not None and existing.state in ACTIVE_STATES:
         return existing
     application = Application(voter=voter, state=ApplicationState.DRAFT)
-    session.add(application)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(application)
+    except IntegrityError:
+        # A concurrent request started one first; the unique index kept it single.
+        return current_application(session, voter)
     record(session, actor=voter, action="application.start", target=f"application:{application.id}")
     return application
 

@@ -1,0 +1,76 @@
+"""Concurrent duplicates on a database that really commits: the constraints decide,
+every request gets a proper answer, and nothing is stored twice."""
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from ovote.accounts.models import Role, User
+from ovote.extensions import db
+from tests.conftest import PASSWORD, Factory, csrf_token, log_in, make_app
+from tests.databases import fresh_database, upgrade_to_head
+
+RACERS = 6
+
+
+@pytest.fixture(scope="module")
+def committing_app(tmp_path_factory):
+    app = make_app(fresh_database("concurrency", tmp_path_factory.mktemp("race")))
+    upgrade_to_head(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def race(requests):
+    """Run the callables at the same moment, one thread each; return their responses."""
+    barrier = threading.Barrier(len(requests))
+    results = [None] * len(requests)
+
+    def run(position, request):
+        barrier.wait()
+        results[position] = request()
+
+    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def count(app, model, **where):
+    with app.app_context():
+        return db.session.query(model).filter_by(**where).count()
+
+
+def test_simultaneous_signups_with_one_address_make_one_account(committing_app):
+    clients = [committing_app.test_client() for _ in range(RACERS)]
+    posts = []
+    for client in clients:
+        token = csrf_token(client, "/auth/signup")
+        data = {"email": "twin@example.org", "password": PASSWORD, "confirm": PASSWORD,
+                "csrf_token": token}
+        posts.append(lambda c=client, d=data: c.post("/auth/signup", data=d))
+    responses = race(posts)
+    assert [r.status_code for r in responses] == [200] * RACERS
+    assert all("We have sent a message" in r.get_data(as_text=True) for r in responses)
+    assert count(committing_app, User, email="twin@example.org") == 1
+
+
+def test_simultaneous_starts_make_one_application(committing_app):
+    from ovote.registration.models import Application
+
+    Factory(committing_app, db.session).user(Role.VOTER, email="racer@example.org")
+    with committing_app.app_context():
+        voter = db.session.query(User).filter_by(email="racer@example.org").one()
+        voter_id, who = voter.id, SimpleNamespace(session_token=voter.session_token)
+    posts = []
+    for _ in range(RACERS):  # outside the app context: each request must get its own `g`
+        client = committing_app.test_client()
+        log_in(committing_app, client, who)
+        token = csrf_token(client, "/register/")
+        posts.append(lambda c=client, t=token: c.post("/register/start", data={"csrf_token": t}))
+    responses = race(posts)
+    assert [r.status_code for r in responses] == [303] * RACERS
+    assert count(committing_app, Application, voter_id=voter_id) == 1
