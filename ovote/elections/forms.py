@@ -24,3 +24,9 @@ class ConsulateForm(FlaskForm):
         choices = [SelectChoice(code, name) for code, name in country_choices()]
         self.host_country.choices = choices
         self.served.choices = choices
+
+
+class ConstituencyForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16)],
+                       description=_l("As written in the civil-registry file, e.g. NORTH."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
