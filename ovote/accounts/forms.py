@@ -50,6 +50,11 @@ class StaffForm(FlaskForm):
     consulate = SelectField(_l("Consulate (officials only)"), choices=[], validate_choice=False)
 
 
+class StaffRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.label) for r in STAFF_ROLES])
+    consulate = SelectField(_l("Consulate (officials only)"), choices=[], validate_choice=False)
+
+
 class StaffActionForm(FlaskForm):
     """A bare form: its CSRF token is what protects the staff action buttons."""
 

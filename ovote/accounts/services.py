@@ -283,6 +283,26 @@ def create_staff(session, *, actor, email, role, consulate=None, password=None):
     return user
 
 
+def change_staff_role(session, *, actor, user, role, consulate=None):
+    """Give a staff member another role or post (an official moving to another consulate).
+
+    Their sessions end, so that pages opened under the old role or post close.
+    """
+    if role not in STAFF_ROLES or not user.is_staff:
+        raise StaffError(_("Choose a staff role."))
+    if (role is Role.OFFICIAL) != (consulate is not None):
+        raise StaffError(_("A consular official needs a consulate, and only an official has one."))
+    if actor.id == user.id and role is not user.role:
+        raise StaffError(_("You cannot change your own role."))
+    before = {"role": user.role.value, "consulate": user.consulate.code if user.consulate else None}
+    user.role, user.consulate = role, consulate
+    user.rotate_session_token()
+    session.flush()
+    record(session, actor=actor, action="staff.change_role", target=f"user:{user.id}",
+           details={"before": before,
+                    "after": {"role": role.value, "consulate": consulate.code if consulate else None}})
+
+
 def set_active(session, *, actor, user, active):
     if actor.id == user.id and not active:
         raise StaffError(_("You cannot deactivate your own account."))

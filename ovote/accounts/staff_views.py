@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ovote.accounts import services
 from ovote.accounts.access import roles_required
-from ovote.accounts.forms import StaffActionForm, StaffForm
+from ovote.accounts.forms import StaffActionForm, StaffForm, StaffRoleForm
 from ovote.accounts.models import Role, User
 from ovote.elections.services import list_consulates, consulate_by_code
 from ovote.extensions import db
@@ -21,17 +21,28 @@ def index():
                            action_form=StaffActionForm())
 
 
+def _consulate_choices(form):
+    form.consulate.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(c.code, f"{c.code} — {c.name}") for c in list_consulates(db.session)]
+
+
+def _chosen_consulate(form):
+    """The consulate picked in `form`, None for none; False (with the error set) for an unknown code."""
+    if not form.consulate.data:
+        return None
+    consulate = consulate_by_code(db.session, form.consulate.data)
+    if consulate is None:
+        form.consulate.errors.append(_("Choose a consulate from the list."))
+        return False
+    return consulate
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.COMMISSIONER)
 def new():
     form = StaffForm()
-    form.consulate.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(c.code, f"{c.code} — {c.name}") for c in list_consulates(db.session)]
-    if form.validate_on_submit():
-        consulate = consulate_by_code(db.session, form.consulate.data) if form.consulate.data else None
-        if form.consulate.data and consulate is None:
-            form.consulate.errors.append(_("Choose a consulate from the list."))
-            return render_template("staff/new.html", form=form), 422
+    _consulate_choices(form)
+    if form.validate_on_submit() and (consulate := _chosen_consulate(form)) is not False:
         try:
             user = services.create_staff(db.session, actor=current_user, email=form.email.data,
                                          role=Role(form.role.data), consulate=consulate)
@@ -42,7 +53,7 @@ def new():
         flash(_("Account created for %(email)s; a link to set the password has been sent.",
                 email=user.email), "success")
         return redirect(url_for("staff.index"), 303)
-    return render_template("staff/new.html", form=form), 400 if form.errors else 200
+    return render_template("staff/new.html", form=form), 422 if form.errors else 200
 
 
 def _staff_member(user_id):
@@ -50,6 +61,25 @@ def _staff_member(user_id):
     if user is None or not user.is_staff:
         abort(404)
     return user
+
+
+@bp.route("/<int:user_id>/role", methods=["GET", "POST"])
+@roles_required(Role.COMMISSIONER)
+def change_role(user_id):
+    user = _staff_member(user_id)
+    form = StaffRoleForm(role=user.role.value, consulate=user.consulate.code if user.consulate else "")
+    _consulate_choices(form)
+    if form.validate_on_submit() and (consulate := _chosen_consulate(form)) is not False:
+        try:
+            services.change_staff_role(db.session, actor=current_user, user=user,
+                                       role=Role(form.role.data), consulate=consulate)
+        except services.AccountError as exc:
+            flash(exc.message, "danger")
+            return render_template("staff/role.html", form=form, member=user), 422
+        db.session.commit()
+        flash(_("Done: %(email)s updated.", email=user.email), "success")
+        return redirect(url_for("staff.index"), 303)
+    return render_template("staff/role.html", form=form, member=user), 422 if form.errors else 200
 
 
 @bp.route("/<int:user_id>/<any(activate, deactivate, 'reset-totp'):action>", methods=["POST"])

@@ -108,3 +108,52 @@ def test_invited_staff_sets_password_through_the_mailed_link(client, factory, lo
     response = client.post("/auth/login", data={"email": "newaud@example.org", "password": new,
                                                 "csrf_token": csrf_token(client, "/auth/login")})
     assert response.headers["Location"].endswith("/auth/totp/enrol")
+
+
+def test_an_official_moves_to_another_consulate(app, client, factory, login_as, db_session):
+    from tests.conftest import log_in
+    from ovote.audit.models import AuditEvent
+
+    paris, lisbon = factory.consulate("PAR"), factory.consulate("LIS", served=("PT",))
+    official = factory.user(Role.OFFICIAL, consulate=paris)
+    their_client = app.test_client()
+    log_in(app, their_client, official)
+    login_as(factory.user(Role.COMMISSIONER))
+    url = f"/staff/{official.id}/role"
+    assert '<option selected value="PAR">' in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"role": "official", "consulate": "LIS",
+                                      "csrf_token": csrf_token(client, url)})
+    assert response.status_code == 303
+    assert official.consulate is lisbon
+    assert their_client.get("/account").status_code == 302  # logged out everywhere
+    event = db_session.query(AuditEvent).filter_by(action="staff.change_role").one()
+    assert '"before":{"consulate":"PAR"' in event.details and '"consulate":"LIS"' in event.details
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"role": "auditor", "consulate": "PAR"}, "only an official has one"),
+    ({"role": "official", "consulate": ""}, "A consular official needs a consulate"),
+    ({"role": "official", "consulate": "ZZZ"}, "Choose a consulate from the list."),
+    ({"role": "voter", "consulate": ""}, "Not a valid choice"),
+])
+def test_bad_role_changes_are_refused(client, factory, login_as, db_session, data, message):
+    paris = factory.consulate("PAR")
+    official = factory.user(Role.OFFICIAL, consulate=paris)
+    login_as(factory.user(Role.COMMISSIONER))
+    url = f"/staff/{official.id}/role"
+    response = client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    db_session.refresh(official)
+    assert official.role is Role.OFFICIAL and official.consulate is paris
+
+
+def test_role_changes_are_for_staff_only_and_not_for_oneself(client, factory, login_as):
+    voter = factory.user(Role.VOTER)
+    me = login_as(factory.user(Role.COMMISSIONER))
+    assert client.get(f"/staff/{voter.id}/role").status_code == 404
+    url = f"/staff/{me.id}/role"
+    response = client.post(url, data={"role": "auditor", "consulate": "",
+                                      "csrf_token": csrf_token(client, url)})
+    assert response.status_code == 422 and "You cannot change your own role." in response.get_data(as_text=True)
+    assert me.role is Role.COMMISSIONER
