@@ -3,14 +3,15 @@ from flask import abort
 
 from ovote.accounts.access import check_consulate_access
 from ovote.accounts.models import Role
-from ovote.registration.models import REVIEWABLE_STATES, Application
+from ovote.registration.models import Application
 
 
 def get_application(session, application_id, for_user):
     """The application `application_id` if `for_user` may see it, else 404.
 
     A voter sees only their own; an official only the submitted applications of
-    their own consulate; nobody else sees applications one by one. 404 (never
+    their own consulate (a draft withdrawn before it was ever submitted stays the
+    voter's own business); nobody else sees applications one by one. 404 (never
     403) so that the existence of other people's applications is not revealed.
     """
     application = session.get(Application, application_id)
@@ -20,7 +21,7 @@ def get_application(session, application_id, for_user):
         if application.voter_id != for_user.id:
             abort(404)
         return application
-    if for_user.role is not Role.OFFICIAL or application.state not in REVIEWABLE_STATES:
+    if for_user.role is not Role.OFFICIAL or not application.reviewable:
         abort(404)
     check_consulate_access(for_user, application.consulate)
     return application

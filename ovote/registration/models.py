@@ -281,6 +281,12 @@ class Application(db.Model):
             self.decided_at = self.updated_at
 
     @property
+    def reviewable(self):
+        """Officials may see it: submitted at least once and not a draft (a draft withdrawn
+        before its first submission never reached the consulate)."""
+        return self.state in REVIEWABLE_STATES and self.submitted_at is not None
+
+    @property
     def awaiting_confirmation(self):
         return self.verify_proposed_by_id is not None
 

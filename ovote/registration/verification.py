@@ -79,7 +79,7 @@ class NotYourConsulate(DecisionRefused):
 
 def _check_official(application, official):
     if official.role is not Role.OFFICIAL or official.consulate_id != application.consulate_id \
-            or application.state not in REVIEWABLE_STATES:
+            or not application.reviewable:
         raise NotYourConsulate(_("There is no such application."))
 
 

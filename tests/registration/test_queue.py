@@ -6,6 +6,7 @@ import pytest
 from ovote.accounts.models import Role
 from ovote.audit.models import AuditEvent
 from ovote.registration.models import ApplicationState, CheckOutcome
+from tests.registration.conftest import post
 
 
 def test_the_queue_lists_the_consulates_submitted_applications_oldest_first(client, db_session, factory,
@@ -111,6 +112,29 @@ def test_a_draft_of_the_officials_own_consulate_is_not_visible(client, db_sessio
     login_as_official(paris)
     assert client.get(f"/applications/{draft.id}").status_code == 404
     assert client.get(f"/applications/{draft.id}/document").status_code == 404
+
+
+@pytest.mark.parametrize("method, suffix", [
+    ("get", ""), ("get", "/document"), ("post", "/decision"), ("post", "/confirm"), ("post", "/recheck"),
+])
+def test_a_draft_withdrawn_before_submission_stays_hidden_from_the_consulate(
+        client, db_session, factory, reg, login_as, login_as_official, method, suffix):
+    paris = factory.consulate(code="PAR", served=("FR",))
+    draft = reg.application(consulate=paris, state=ApplicationState.DRAFT)
+    login_as(draft.voter)
+    assert post(client, "/register/withdraw", {"confirm": "y"}).status_code == 303
+    assert draft.state is ApplicationState.WITHDRAWN and draft.submitted_at is None
+    login_as_official(paris)
+    before = db_session.query(AuditEvent).count()
+    if method == "post":
+        response = client.post(f"/applications/{draft.id}{suffix}", data={
+            "action": "reject", "reason": "duplicate", "csrf_token": _token(client)})
+    else:
+        response = client.get(f"/applications/{draft.id}{suffix}")
+    assert response.status_code == 404
+    assert "Silva" not in response.get_data(as_text=True)
+    events = db_session.query(AuditEvent).order_by(AuditEvent.seq).all()[before:]
+    assert not [e for e in events if e.target == f"application:{draft.id}"]
 
 
 def test_unknown_ids_are_404(client, db_session, factory, login_as_official):
