@@ -3,7 +3,7 @@ from flask import abort
 
 from ovote.accounts.access import check_consulate_access
 from ovote.accounts.models import Role
-from ovote.registration.models import Application
+from ovote.registration.models import MAX_ID, Application
 
 
 def get_application(session, application_id, for_user):
@@ -14,7 +14,7 @@ def get_application(session, application_id, for_user):
     voter's own business); nobody else sees applications one by one. 404 (never
     403) so that the existence of other people's applications is not revealed.
     """
-    application = session.get(Application, application_id)
+    application = session.get(Application, application_id) if 0 < application_id <= MAX_ID else None
     if application is None:
         abort(404)
     if for_user.role is Role.VOTER:

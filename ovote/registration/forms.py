@@ -12,7 +12,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TelField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ovote.elections.services import country_choices
-from ovote.registration.models import VotingChannel
+from ovote.registration.models import MAX_ID, VotingChannel
 from ovote.registration.verification import reason_choices
 
 
@@ -24,10 +24,12 @@ def _options(pairs, blank=False):
 
 
 def _int_or_none(value):
+    """The id chosen in a select, or None for anything that cannot be a row's id."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 class IdentityForm(FlaskForm):

@@ -75,6 +75,16 @@ def test_a_consulate_that_does_not_serve_the_country_is_refused(client, db_sessi
     assert post(client, "/register/step/consulate", {"consulate": "abc"}).status_code == 422
 
 
+@pytest.mark.parametrize("value", ["-1", "0", str(2**31), str(2**63), "9" * 40, "1e3", " "])
+def test_an_id_out_of_any_rows_range_is_refused_not_a_500(client, db_session, draft, value):
+    before = snapshot(db_session, draft)
+    response = post(client, "/register/step/consulate", {"consulate": value})
+    assert response.status_code == 422 and "Choose one from the list" in response.get_data(as_text=True)
+    response = post(client, "/register/step/voting", {"constituency": value, "channel": "online"})
+    assert response.status_code == 422 and "Choose your home constituency" in response.get_data(as_text=True)
+    assert snapshot(db_session, draft) == before
+
+
 def test_an_unknown_constituency_or_channel_is_refused(client, db_session, draft):
     before = snapshot(db_session, draft)
     response = post(client, "/register/step/voting", {"constituency": "999999", "channel": "online"})

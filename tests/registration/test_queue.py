@@ -141,6 +141,11 @@ def test_unknown_ids_are_404(client, db_session, factory, login_as_official):
     login_as_official(factory.consulate())
     assert client.get("/applications/999999").status_code == 404
     assert client.get("/applications/abc").status_code == 404
+    for huge in (2**31, 2**63, 10**30):
+        for suffix in ("", "/document"):
+            assert client.get(f"/applications/{huge}{suffix}").status_code == 404
+        assert client.post(f"/applications/{huge}/decision",
+                           data={"csrf_token": _token(client)}).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.VOTER, Role.COMMISSIONER, Role.AUDITOR, Role.TRUSTEE])
