@@ -6,6 +6,7 @@ of the same consulate must confirm. Every act is a `Decision` row and an
 audit event. The database refuses two verified applications on one document.
 """
 import logging
+import unicodedata
 from dataclasses import dataclass
 from functools import partial
 
@@ -123,6 +124,9 @@ def decide(session, application, *, official, action, reason_code, note=None, no
     note = (note or "").strip()
     if len(note) > 2000:
         raise DecisionRefused(_("Keep the note under 2000 characters."), status=422)
+    # NUL cannot be stored in a PostgreSQL text column; other controls have no place in a note either.
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in note):
+        raise DecisionRefused(_("Remove the control characters from this field."), status=422)
     if action == "verify" and application.awaiting_confirmation:
         return confirm(session, application, official=official, now=now)
     now = now or utcnow()

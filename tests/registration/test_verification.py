@@ -140,6 +140,21 @@ def test_a_long_note_is_refused(client, db_session, reg, paris, login_as_officia
     assert response.status_code == 422 and application.state is ApplicationState.SUBMITTED
 
 
+@pytest.mark.parametrize("note", ["Call us\x00", "\x1b[31mred", "bell\x07"])
+def test_a_note_with_control_characters_is_refused(client, db_session, reg, paris, login_as_official,
+                                                    outbox, note):
+    application = reg.application(consulate=paris)
+    mails = len(outbox)
+    login_as_official(paris)
+    response = decide(client, application, "request_info", "details_mismatch", note)
+    assert response.status_code == 422
+    assert "Remove the control characters from this field." in response.get_data(as_text=True)
+    assert application.state is ApplicationState.SUBMITTED and application.decisions == []
+    assert len(outbox) == mails
+    assert decide(client, application, "request_info", "details_mismatch",
+                  "Line one\r\nline two\twith a tab").status_code == 303
+
+
 def test_a_decision_without_a_csrf_token_changes_nothing(client, db_session, reg, paris, login_as_official):
     application = reg.application(consulate=paris)
     login_as_official(paris)
