@@ -113,8 +113,9 @@ def decide(session, application, *, official, action, reason_code, note=None, no
     """Record an official's decision; returns the DecisionAction taken.
 
     `action` is one of ACTIONS and `reason_code` must be allowed for it. A
-    "verify" on an application whose checks did not all pass becomes a
-    proposal awaiting a second official (or confirms another official's proposal).
+    "verify" runs the checks again first; on an application whose checks do not
+    all pass it becomes a proposal awaiting a second official (or confirms
+    another official's proposal).
     Raises NotYourConsulate (404) and DecisionRefused (409 or 422).
     """
     _check_official(application, official)
@@ -130,6 +131,10 @@ def decide(session, application, *, official, action, reason_code, note=None, no
     if action == "verify" and application.awaiting_confirmation:
         return confirm(session, application, official=official, now=now)
     now = now or utcnow()
+    if action == "verify":
+        # The stored results may predate a registry import or another applicant's use of the
+        # same document: one official alone verifies only on results that pass now.
+        run_checks(session, application, actor=official, now=now)
     if action == "verify" and application.checks_outcome is not CheckOutcome.PASS:
         done, audit = DecisionAction.PROPOSE_VERIFY, "application.verify_proposed"
         transition = partial(application.propose_verification, official, now)

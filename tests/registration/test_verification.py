@@ -171,9 +171,13 @@ def test_the_database_refuses_two_verified_applications_on_one_document(client, 
     assert second.checks_outcome is CheckOutcome.FAIL
     assert {c.rule for c in second.checks if c.outcome is CheckOutcome.FAIL} == {"unique_document"}
     login_as_official(paris)
+    # Each now has a duplicate in play, so each verification needs a second official.
     assert decide(client, first, "verify", "identity_confirmed").status_code == 303
     assert decide(client, second, "verify", "reviewed_manually").status_code == 303
+    assert first.awaiting_confirmation and second.awaiting_confirmation
     login_as_official(paris)
+    assert confirm(client, first).status_code == 303
+    assert first.state is ApplicationState.VERIFIED
     response = confirm(client, second)
     assert response.status_code == 409
     assert "Another verified application already uses this document number" in response.get_data(as_text=True)
@@ -190,3 +194,23 @@ def test_the_checks_can_be_run_again_after_a_registry_import(client, db_session,
     url = f"/applications/{application.id}"
     assert post(client, f"{url}/recheck", {}, form_url=url).status_code == 303
     assert application.checks_outcome is CheckOutcome.PASS
+
+
+@pytest.mark.parametrize("change", ["disqualified", "duplicate"])
+def test_verifying_alone_uses_the_checks_as_they_are_now(client, db_session, reg, paris, factory,
+                                                        login_as_official, outbox, change):
+    entry = reg.registry_entry()
+    application = reg.application(consulate=paris)
+    assert application.checks_outcome is CheckOutcome.PASS
+    if change == "disqualified":  # a registry import after the submission
+        entry.disqualified = True
+        db_session.commit()
+    else:  # someone else now applies elsewhere with the same passport
+        reg.application(consulate=factory.consulate(code="LYS", served=("FR",)))
+    mails = len(outbox)
+    login_as_official(paris)
+    assert decide(client, application, "verify", "identity_confirmed").status_code == 303
+    assert application.state is ApplicationState.SUBMITTED and application.awaiting_confirmation
+    assert application.checks_outcome is not CheckOutcome.PASS
+    assert [d.action for d in application.decisions] == [DecisionAction.PROPOSE_VERIFY]
+    assert len(outbox) == mails
