@@ -49,13 +49,20 @@ def deadline_closes_utc(deadline, tz_name):
     return closes.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def registry_entry(session, application):
-    """The civil-registry row for one of the application's document numbers, if any."""
+def registry_entries(session, application):
+    """The civil-registry rows of the application's document numbers (none, one or two)."""
     keys = [k for k in (application.national_id_index, application.passport_index) if k]
     if not keys:
-        return None
+        return []
     return session.scalars(select(RegistryEntry).where(RegistryEntry.document_index.in_(keys))
-                           .order_by(RegistryEntry.id)).first()
+                           .order_by(RegistryEntry.id)).all()
+
+
+def _registry_facts(entry):
+    return rules.RegistryFacts(
+        surname=unseal(entry, "surname_enc"), given_names=unseal(entry, "given_names_enc") or "",
+        birth_date=entry.birth_date, citizenship=entry.citizenship,
+        disqualified=entry.disqualified, constituency=entry.constituency.code)
 
 
 def _others(session, application, condition):
@@ -72,11 +79,7 @@ def gather_facts(session, application, *, now=None, config=None):
     config = config or settings()
     now = now or utcnow()
     person = details(application)
-    entry = registry_entry(session, application)
-    registry = None if entry is None else rules.RegistryFacts(
-        surname=unseal(entry, "surname_enc"), given_names=unseal(entry, "given_names_enc") or "",
-        birth_date=entry.birth_date, citizenship=entry.citizenship,
-        disqualified=entry.disqualified, constituency=entry.constituency.code)
+    registry = [_registry_facts(entry) for entry in registry_entries(session, application)]
     keys = [k for k in (application.national_id_index, application.passport_index) if k]
     consulate = application.consulate
     return rules.Facts(
@@ -90,7 +93,8 @@ def gather_facts(session, application, *, now=None, config=None):
         minimum_age=config.minimum_age, home_country=config.home_country,
         deadline_closes_utc=(deadline_closes_utc(config.deadline, consulate.timezone)
                              if config.deadline else None),
-        deadline_day=config.deadline, registry=registry,
+        deadline_day=config.deadline, registry=registry[0] if registry else None,
+        other_registry=tuple(registry[1:]),
         same_document=_others(session, application, or_(
             Application.national_id_index.in_(keys), Application.passport_index.in_(keys))),
         same_person=_others(session, application,

@@ -85,6 +85,9 @@ class Facts:
     deadline_closes_utc: datetime | None = None
     deadline_day: date | None = None
     registry: RegistryFacts | None = None
+    #: the registry row of the other document number, when both numbers are in the registry
+    #: as different rows: every number given must belong to the applicant
+    other_registry: tuple = ()
     #: ids of other applications with the same document number: (here, elsewhere count)
     same_document: tuple = field(default_factory=lambda: ((), 0))
     #: ids of other applications with the same normalised names and birth date
@@ -123,14 +126,22 @@ def minimum_age(facts):
     return _result(minimum_age, PASS, "age.ok", **params)
 
 
+def _entries(facts):
+    """Every registry row found for the application's document numbers."""
+    return (facts.registry, *facts.other_registry) if facts.registry else ()
+
+
 def civil_registry(facts):
-    """In the civil registry: exact on document number and date of birth, tolerant on names."""
-    entry = facts.registry
-    if entry is None:
+    """In the civil registry: exact on document number and date of birth, tolerant on names.
+
+    With two document numbers in the registry, both rows must be the applicant's."""
+    entries = _entries(facts)
+    if not entries:
         return _result(civil_registry, FAIL, "registry.not_found")
-    if entry.birth_date != facts.birth_date:
+    if any(entry.birth_date != facts.birth_date for entry in entries):
         return _result(civil_registry, FAIL, "registry.birth_date")
-    if not names_match((facts.surname, facts.given_names), (entry.surname, entry.given_names)):
+    if not all(names_match((facts.surname, facts.given_names), (entry.surname, entry.given_names))
+               for entry in entries):
         return _result(civil_registry, REVIEW, "registry.names")
     return _result(civil_registry, PASS, "registry.match")
 
@@ -139,7 +150,7 @@ def citizenship(facts):
     """A citizen according to the civil registry."""
     if facts.registry is None:
         return _result(citizenship, REVIEW, "registry.unmatched")
-    if facts.registry.citizenship is not Citizenship.CITIZEN:
+    if any(entry.citizenship is not Citizenship.CITIZEN for entry in _entries(facts)):
         return _result(citizenship, FAIL, "citizenship.not_citizen")
     return _result(citizenship, PASS, "citizenship.citizen")
 
@@ -148,7 +159,7 @@ def not_disqualified(facts):
     """Not disqualified from voting according to the civil registry."""
     if facts.registry is None:
         return _result(not_disqualified, REVIEW, "registry.unmatched")
-    if facts.registry.disqualified:
+    if any(entry.disqualified for entry in _entries(facts)):
         return _result(not_disqualified, FAIL, "disqualified.yes")
     return _result(not_disqualified, PASS, "disqualified.no")
 
@@ -157,9 +168,10 @@ def home_constituency(facts):
     """The chosen home constituency is the one the civil registry gives."""
     if facts.registry is None:
         return _result(home_constituency, REVIEW, "registry.unmatched")
-    if facts.registry.constituency != facts.constituency:
-        return _result(home_constituency, REVIEW, "constituency.differs",
-                       chosen=facts.constituency, registry=facts.registry.constituency)
+    for entry in _entries(facts):
+        if entry.constituency != facts.constituency:
+            return _result(home_constituency, REVIEW, "constituency.differs",
+                           chosen=facts.constituency, registry=entry.constituency)
     return _result(home_constituency, PASS, "constituency.same", chosen=facts.constituency)
 
 

@@ -29,6 +29,27 @@ def test_the_registry_is_found_by_either_document_number(db_session, reg):
     assert outcomes(application)["document_not_expired"] is CheckOutcome.PASS
 
 
+@pytest.mark.parametrize("order", ["own row first", "other row first"])
+def test_both_document_numbers_must_be_the_applicants_in_the_registry(db_session, reg, order):
+    own = dict(document_number="ID5554443")
+    someone_else = dict(document_number="CA1234567", surname="Costa", given_names="Rui",
+                        birth_date=date(1970, 3, 3), disqualified=True)
+    for row in ((own, someone_else) if order == "own row first" else (someone_else, own)):
+        reg.registry_entry(**row)
+    application = reg.application(documents={"national_id": "ID5554443"})  # and passport CA1234567
+    found = outcomes(application)
+    assert found["civil_registry"] is CheckOutcome.FAIL
+    assert found["not_disqualified"] is CheckOutcome.FAIL
+    assert application.checks_outcome is CheckOutcome.FAIL
+
+
+def test_two_registry_rows_of_the_same_person_pass(db_session, reg):
+    reg.registry_entry(document_number="ID5554443")
+    reg.registry_entry()
+    application = reg.application(documents={"national_id": "ID5554443"})
+    assert set(outcomes(application).values()) == {CheckOutcome.PASS}
+
+
 def test_the_same_document_at_another_consulate_fails_and_a_withdrawn_one_does_not(db_session, reg, factory,
                                                                                    in_request):
     london = factory.consulate(code="LON", served=("GB",), host_country="GB")

@@ -49,6 +49,9 @@ def test_minimum_age_on_the_reference_date(app, birth, reference, outcome, reaso
     ({"surname": "Santos"}, REVIEW, "the names differ"),
     ({"birth_date": date(1990, 1, 16)}, FAIL, "another date of birth"),
     ({"registry": None}, FAIL, "No entry of the civil registry has this document number."),
+    ({"other_registry": (replace(REGISTRY, birth_date=date(1970, 3, 3)),)}, FAIL, "another date of birth"),
+    ({"other_registry": (replace(REGISTRY, surname="Costa"),)}, REVIEW, "the names differ"),
+    ({"other_registry": (REGISTRY,)}, PASS, "Found in the civil registry"),
 ])
 def test_civil_registry_match_is_exact_on_dates_and_tolerant_on_names(app, changes, outcome, reason):
     got = check(rules.civil_registry, app, **changes)
@@ -67,6 +70,15 @@ def test_civil_registry_match_is_exact_on_dates_and_tolerant_on_names(app, chang
 def test_rules_that_read_the_registry(app, rule, registry, outcome, reason):
     got = check(rule, app, registry=registry)
     assert got[0] is outcome and reason in got[1]
+
+
+@pytest.mark.parametrize("rule, other, outcome", [
+    (rules.citizenship, replace(REGISTRY, citizenship=Citizenship.NOT_CITIZEN), FAIL),
+    (rules.not_disqualified, replace(REGISTRY, disqualified=True), FAIL),
+    (rules.home_constituency, replace(REGISTRY, constituency="SOUTH"), REVIEW),
+])
+def test_the_registry_row_of_the_second_document_counts_too(app, rule, other, outcome):
+    assert check(rule, app, other_registry=(other,))[0] is outcome
 
 
 def test_resident_abroad(app):
