@@ -1,4 +1,5 @@
-"""The one way views load an application: with the access check, or 404."""
+"""The one way views load an application: with the access check, or 404; and the row lock
+under which its state changes."""
 from flask import abort
 
 from ovote.accounts.access import check_consulate_access
@@ -24,4 +25,16 @@ def get_application(session, application_id, for_user):
     if for_user.role is not Role.OFFICIAL or not application.reviewable:
         abort(404)
     check_consulate_access(for_user, application.consulate)
+    return application
+
+
+def lock(session, application):
+    """Re-read `application` under a row lock (SELECT ... FOR UPDATE) before changing its state.
+
+    Two requests acting on one application at once (two officials, or an official
+    and the voter) are serialised: the later one waits for the earlier one to
+    commit, then judges its transition from that result, not from the state its
+    page was loaded in. Returns the application.
+    """
+    session.refresh(application, with_for_update=True)
     return application

@@ -19,6 +19,7 @@ from ovote.accounts.models import utcnow
 from ovote.audit.services import record
 from ovote.elections.models import Constituency, Consulate
 from ovote.registration import documents, matching, notifications, passport_mrz
+from ovote.registration.access import lock
 from ovote.registration.checks import deadline_closes_utc, run_checks, settings
 from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, IllegalTransition,
                                        VotingChannel)
@@ -303,7 +304,7 @@ def submit(session, application, *, actor, now=None):
     the MRZ no longer agrees with edited details, and RegistrationClosed for a first
     submission after the deadline.
     """
-    _editable(application)
+    _editable(lock(session, application))
     now = now or utcnow()
     missing = missing_steps(application)
     if missing:
@@ -328,6 +329,7 @@ def submit(session, application, *, actor, now=None):
 
 def withdraw(session, application, *, actor):
     """The voter takes the application back; raises ApplicationNotEditable if it is closed."""
+    lock(session, application)
     try:
         application.withdraw()
     except IllegalTransition:

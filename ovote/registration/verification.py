@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ovote.accounts.models import Role, utcnow
 from ovote.audit.services import record
 from ovote.registration import notifications
+from ovote.registration.access import lock
 from ovote.registration.checks import run_checks
 from ovote.registration.models import (REVIEWABLE_STATES, Application, ApplicationState, CheckOutcome,
                                        Decision, DecisionAction, IllegalTransition)
@@ -118,6 +119,7 @@ def decide(session, application, *, official, action, reason_code, note=None, no
     another official's proposal).
     Raises NotYourConsulate (404) and DecisionRefused (409 or 422).
     """
+    lock(session, application)
     _check_official(application, official)
     allowed = REASONS.get(reason_code, ((), None))[0]
     if action not in ACTIONS or action not in allowed:
@@ -157,6 +159,7 @@ def decide(session, application, *, official, action, reason_code, note=None, no
 
 def confirm(session, application, *, official, now=None):
     """A second official of the same consulate confirms a proposed verification."""
+    lock(session, application)
     _check_official(application, official)
     if not application.awaiting_confirmation:
         raise DecisionRefused(_("No verification is waiting for confirmation."))
@@ -177,6 +180,7 @@ def confirm(session, application, *, official, now=None):
 
 def recheck(session, application, *, official):
     """Run the automatic checks again (e.g. after a civil-registry import)."""
+    lock(session, application)
     _check_official(application, official)
     if application.state not in (ApplicationState.SUBMITTED, ApplicationState.MORE_INFO):
         raise DecisionRefused(_("Only applications under review are checked again."))

@@ -1,9 +1,12 @@
 """Decisions with reason codes, the four-eyes rule, and what the voter is told."""
 import pytest
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ovote.accounts.models import Role
+from ovote.accounts.models import Role, utcnow
 from ovote.audit.models import AuditEvent
-from ovote.registration.models import ApplicationState, CheckOutcome, DecisionAction
+from ovote.registration.models import Application, ApplicationState, CheckOutcome, DecisionAction
+from tests.conftest import csrf_token
 from tests.registration.conftest import post, step_data
 
 
@@ -213,4 +216,52 @@ def test_verifying_alone_uses_the_checks_as_they_are_now(client, db_session, reg
     assert application.state is ApplicationState.SUBMITTED and application.awaiting_confirmation
     assert application.checks_outcome is not CheckOutcome.PASS
     assert [d.action for d in application.decisions] == [DecisionAction.PROPOSE_VERIFY]
+    assert len(outbox) == mails
+
+
+
+def rejected_meanwhile(db_session, application, official):
+    """Another request rejects and commits while this one still holds the application as it
+    was when loaded ('submitted'), as a request that read the row a moment earlier does."""
+    db_session.execute(update(Application).where(Application.id == application.id).values(
+        state=ApplicationState.REJECTED, decided_at=utcnow(), decided_by_id=official.id,
+        decision_reason="not_in_registry"))
+    db_session.commit()
+    for name, value in (("state", ApplicationState.SUBMITTED), ("decided_at", None),
+                        ("decided_by_id", None), ("decision_reason", None)):
+        set_committed_value(application, name, value)
+
+
+@pytest.mark.parametrize("action, reason", [("verify", "identity_confirmed"),
+                                            ("request_info", "document_unreadable")])
+def test_a_decision_is_judged_on_the_state_another_official_left(client, db_session, reg, paris,
+                                                                 factory, login_as, outbox, action,
+                                                                 reason):
+    reg.registry_entry()
+    application = reg.application(consulate=paris)
+    first, second = (factory.user(Role.OFFICIAL, consulate=paris) for _ in range(2))
+    login_as(second)
+    token = csrf_token(client, f"/applications/{application.id}")
+    rejected_meanwhile(db_session, application, first)
+    mails = len(outbox)
+    response = client.post(f"/applications/{application.id}/decision",
+                           data={"action": action, "reason": reason, "csrf_token": token})
+    assert response.status_code == 409
+    assert "that decision is no longer possible" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Application, application.id).state is ApplicationState.REJECTED
+    assert application.decisions == [] and len(outbox) == mails
+
+
+def test_a_withdrawal_is_judged_on_the_state_the_consulate_left(client, db_session, reg, paris, factory,
+                                                               login_as, outbox):
+    application = reg.application(consulate=paris)
+    login_as(application.voter)
+    token = csrf_token(client, "/register/withdraw")
+    rejected_meanwhile(db_session, application, factory.user(Role.OFFICIAL, consulate=paris))
+    mails = len(outbox)
+    response = client.post("/register/withdraw", data={"confirm": "y", "csrf_token": token})
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert db_session.get(Application, application.id).state is ApplicationState.REJECTED
     assert len(outbox) == mails
