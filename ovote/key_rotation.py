@@ -66,10 +66,14 @@ def _rotate_column(session, model, column, context, tally, errors, *, batch_size
             except DataKeyError as exc:
                 errors.append((f"{model.__tablename__}.{column} id {row_id}", str(exc)))
                 continue
-            tally.resealed += 1
-            if not dry_run:
-                session.execute(update(model).where(key == row_id).values({column: fresh})
-                                .execution_options(synchronize_session=False))
+            if dry_run:
+                tally.resealed += 1
+                continue
+            # Only if the value is still the one read: a value the application rewrote meanwhile
+            # (under the current key) must not be overwritten with the old one re-sealed.
+            done = session.execute(update(model).where(key == row_id, attr == sealed)
+                                   .values({column: fresh}).execution_options(synchronize_session=False))
+            tally.resealed += done.rowcount
         if not dry_run:
             session.commit()
         last = rows[-1][0]

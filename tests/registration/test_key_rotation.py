@@ -11,8 +11,8 @@ from ovote.accounts.models import Role, User
 from ovote.key_rotation import sealed_columns
 from ovote.personal_data import DataCipher, key_id
 from ovote.registration import documents
-from ovote.registration.models import ApplicationState
-from ovote.registration.personal import details, unseal
+from ovote.registration.models import Application, ApplicationState
+from ovote.registration.personal import details, seal, unseal
 from tests.registration.conftest import PDF
 
 
@@ -119,3 +119,29 @@ def test_every_sealed_column_is_known_to_the_rotation():
                                           "address_enc", "phone_enc")} <= columns
     assert {("registry_entries", c) for c in ("document_number_enc", "surname_enc",
                                               "given_names_enc")} <= columns
+
+
+def test_a_value_written_during_the_rotation_is_not_overwritten(app, db_session, key_ring, sealed_data,
+                                                                monkeypatch):
+    staff, entry, submitted, draft = sealed_data
+    raw, encoded = new_key()
+    key_ring(f"{encoded},{app.config['DATA_KEYS']}")
+    original_open = DataCipher.open
+
+    def open_while_the_voter_edits(self, sealed, *, context):
+        if context == "application.address" and sealed == submitted.address_enc:
+            # the voter saves a new address between the rotation's read and its write
+            with app.test_request_context():
+                seal(submitted, "address_enc", "1 New Street, Lyon")
+            db_session.flush()
+        return original_open(self, sealed, context=context)
+
+    monkeypatch.setattr(DataCipher, "open", open_while_the_voter_edits)
+    result = rotate(app)
+    assert result.exit_code == 0, result.output
+    monkeypatch.setattr(DataCipher, "open", original_open)
+    db_session.expire_all()
+    key_ring(encoded)
+    with app.test_request_context():
+        assert details(db_session.get(Application, submitted.id)).address == "1 New Street, Lyon"
+        assert details(db_session.get(Application, draft.id)).address == "12 rue de la Paix\n75002 Paris"
