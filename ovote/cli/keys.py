@@ -13,7 +13,8 @@ def keys():
 
 @keys.command("rotate-data-key")
 @click.option("--dry-run", is_flag=True, help="Count what would be re-encrypted; change nothing.")
-@click.option("--batch-size", default=500, show_default=True, help="Rows per transaction.")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1),
+              help="Rows per transaction.")
 @with_appcontext
 def rotate(dry_run, batch_size):
     """Re-encrypt every sealed value and document under the FIRST key of OVOTE_DATA_KEYS.

@@ -145,3 +145,15 @@ def test_a_value_written_during_the_rotation_is_not_overwritten(app, db_session,
     with app.test_request_context():
         assert details(db_session.get(Application, submitted.id)).address == "1 New Street, Lyon"
         assert details(db_session.get(Application, draft.id)).address == "12 rue de la Paix\n75002 Paris"
+
+
+@pytest.mark.parametrize("size", ["0", "-5"])
+def test_a_batch_size_below_one_is_refused_rather_than_rotating_nothing(app, db_session, key_ring,
+                                                                       sealed_data, size):
+    raw, encoded = new_key()
+    key_ring(f"{encoded},{app.config['DATA_KEYS']}")
+    result = rotate(app, "--batch-size", size)
+    assert result.exit_code == 2 and "--batch-size" in result.output
+    assert "older keys may be removed" not in result.output
+    db_session.expire_all()
+    assert not any(v.startswith(f"v1.{key_id(raw)}.") for v in sealed_values(db_session))
