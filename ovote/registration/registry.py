@@ -71,7 +71,11 @@ def _reader(data):
     except UnicodeDecodeError:
         raise RegistryFileError(_("The file is not UTF-8 text.")) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:  # e.g. a header cell longer than csv's field limit
+        raise RegistryFileError(str(exc)) from None
+    header = [(name or "").strip().lower() for name in fieldnames]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise RegistryFileError(_("Missing columns: %(columns)s. The header must name %(all)s.",
@@ -115,13 +119,25 @@ def _parse(line, raw, constituencies, today):
                 constituency)
 
 
+def _records(reader, errors):
+    """The reader's records; a line that csv itself cannot read (a field over its size limit)
+    is added to `errors` and skipped."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append((reader.line_num + 1, str(exc)))
+
+
 def check_file(session, data, *, today=None):
     """The file's good rows and the (line, message) errors of the others."""
     reader = _reader(data)
     constituencies = {c.code: c for c in session.scalars(select(Constituency))}
     today = today or utcnow().date()
     rows, errors, seen = [], [], {}
-    for raw in reader:
+    for raw in _records(reader, errors):
         line = reader.line_num
         if None in raw or any(v is None for v in raw.values()):
             errors.append((line, _("the line does not have one value per column")))

@@ -96,6 +96,18 @@ def test_bad_lines_are_reported_by_line_and_nothing_is_imported(app, db_session,
     assert db_session.query(AuditEvent).filter_by(action="registry.import").count() == 0
 
 
+def test_a_field_too_long_for_csv_is_a_bad_line_not_a_crash(app, db_session, constituencies, tmp_path):
+    content = GOOD + "CA7654321,Silva," + "A" * 200_000 + ",1990-01-15,citizen,no,NORTH\n"
+    result = run_import(app, tmp_path, content)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "registry.csv:5: field larger than field limit" in result.output
+    assert "1 bad line(s); nothing imported" in result.output
+    assert entries(db_session) == 0
+    result = run_import(app, tmp_path, "A" * 200_000 + "," + HEADER)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "registry.csv: field larger than field limit" in result.output and entries(db_session) == 0
+
+
 def test_several_problems_of_one_line_are_all_named(app, db_session, constituencies, tmp_path):
     result = run_import(app, tmp_path, HEADER + "x,,Ana,never,alien,perhaps,NOWHERE\n")
     assert result.exit_code == 1
