@@ -12,6 +12,8 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +29,41 @@ def build_message(to, subject, body):
     return msg
 
 
-def send_mail(to, subject, body):
-    """Send a plain-text message with the configured backend."""
-    config = current_app.config
+def send_mail(to, subject, body, *, session=None):
+    """Send a plain-text message with the configured backend.
+
+    With `session`, the message is written now (in the current language) but
+    sent only when that session's transaction commits, and dropped if it
+    rolls back: nobody is told of a change that did not happen.
+    """
     msg = build_message(to, subject, body)
+    if session is None:
+        _deliver(msg)
+    else:
+        # Join the transaction now, so that its rollback is a real one and drops the message.
+        session.connection()
+        session.info.setdefault(_PENDING, []).append(msg)
+
+
+_PENDING = "ovote.mail.pending"
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session):
+    if not session.in_nested_transaction():
+        for msg in session.info.pop(_PENDING, []):
+            _deliver(msg)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session):
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)
+
+
+def _deliver(msg):
+    config = current_app.config
+    to, subject = msg["To"], msg["Subject"]
     backend = config["MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions.setdefault("ovote_outbox", []).append(msg)
@@ -40,7 +73,7 @@ def send_mail(to, subject, body):
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         (folder / f"{stamp}.eml").write_bytes(bytes(msg))
     elif backend == "console":
-        log.warning("mail to %s: %s\n%s", to, subject, body)
+        log.warning("mail to %s: %s\n%s", to, subject, msg.get_content())
     elif backend == "smtp":
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
             if config["SMTP_STARTTLS"]:

@@ -64,3 +64,21 @@ def test_unknown_backend_is_an_error(app, monkeypatch):
         monkeypatch.setitem(app.config, "MAIL_BACKEND", "pigeon")
         with pytest.raises(RuntimeError, match="unknown OVOTE_MAIL_BACKEND"):
             send_mail("a@example.org", "x", "y")
+
+
+def test_mail_about_a_change_waits_for_its_commit(app, db_session, outbox):
+    with app.test_request_context():
+        send_mail("a@example.org", "Changed", "It happened", session=db_session)
+        with db_session.begin_nested():  # a SAVEPOINT released is not the commit
+            pass
+        assert outbox == []
+        db_session.commit()
+    assert [m["To"] for m in outbox] == ["a@example.org"]
+
+
+def test_mail_about_a_change_that_rolls_back_is_never_sent(app, db_session, outbox):
+    with app.test_request_context():
+        send_mail("a@example.org", "Changed", "It did not happen", session=db_session)
+        db_session.rollback()
+        db_session.commit()
+    assert outbox == []

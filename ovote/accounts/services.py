@@ -141,19 +141,21 @@ def register_voter(session, *, email, password, locale=None):
         existing = find_by_email(session, email)
         send_mail(email, _("Someone tried to create an ovote account with your address"),
                   _("An account already exists for this address. If you forgot your "
-                    "password, reset it here: %(link)s", link=url_for("accounts.forgot", _external=True)))
+                    "password, reset it here: %(link)s", link=url_for("accounts.forgot", _external=True)),
+                  session=session)
         record(session, actor="anonymous", action="account.signup_existing", target=f"user:{existing.id}")
         return None
     record(session, actor="anonymous", action="account.signup", target=f"user:{user.id}")
-    send_confirmation(user)
+    send_confirmation(session, user)
     return user
 
 
-def send_confirmation(user):
+def send_confirmation(session, user):
     send_mail(user.email, _("Confirm your ovote account"),
               _("Open this link to confirm your e-mail address (valid for %(h)d hours):\n\n%(link)s",
                 h=current_app.config["TOKEN_MAX_AGE_HOURS"],
-                link=_link("accounts.confirm", make_token(user, "confirm"))))
+                link=_link("accounts.confirm", make_token(user, "confirm"))),
+              session=session)
 
 
 def confirm_email(session, token):
@@ -229,7 +231,8 @@ def request_password_reset(session, email):
     send_mail(user.email, _("Reset your ovote password"),
               _("Open this link to choose a new password (valid for %(h)d hours):\n\n%(link)s",
                 h=current_app.config["TOKEN_MAX_AGE_HOURS"],
-                link=_link("accounts.reset", make_token(user, "reset"))))
+                link=_link("accounts.reset", make_token(user, "reset"))),
+              session=session)
     record(session, actor="anonymous", action="account.reset_requested", target=f"user:{user.id}")
 
 
@@ -279,7 +282,8 @@ def create_staff(session, *, actor, email, role, consulate=None, password=None):
                   _("An account has been created for you. Set your password here (valid for "
                     "%(h)d hours), then enrol an authenticator app at your first login:\n\n%(link)s",
                     h=current_app.config["TOKEN_MAX_AGE_HOURS"],
-                    link=_link("accounts.reset", make_token(user, "reset"))))
+                    link=_link("accounts.reset", make_token(user, "reset"))),
+                  session=session)
     return user
 
 

@@ -117,6 +117,8 @@ def replace_when_committed(session, *, old, new):
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the outer transaction may still roll back
     session.info.pop(_ON_ROLLBACK, None)
     for name in session.info.pop(_ON_COMMIT, []):
         delete(name)
@@ -124,13 +126,16 @@ def _after_commit(session):
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session):
+    if session.in_nested_transaction():
+        return
     session.info.pop(_ON_COMMIT, None)
     for name in session.info.pop(_ON_ROLLBACK, []):
         delete(name)
 
 
 def stored_names():
-    return sorted(p.stem for p in _folder().glob("*.sealed"))
+    """Storage names of the documents in UPLOAD_DIR (anything else in the folder is left alone)."""
+    return sorted(p.stem for p in _folder().glob("*.sealed") if p.stem.isalnum())
 
 
 def needs_reseal(name):

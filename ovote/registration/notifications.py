@@ -40,9 +40,9 @@ def _message(application, link):
               "one at any time: %(link)s", link=link))
 
 
-def notify(application):
-    """Mail the voter about the application's current state."""
+def notify(session, application):
+    """Mail the voter about the application's current state once the change commits."""
     voter = application.voter
     with force_locale(voter.locale or "en"):
         subject, body = _message(application, url_for("registration.status", _external=True))
-        send_mail(voter.email, subject, body)
+        send_mail(voter.email, subject, body, session=session)

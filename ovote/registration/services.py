@@ -323,7 +323,7 @@ def submit(session, application, *, actor, now=None):
     record(session, actor=actor, action="application.submit", target=f"application:{application.id}",
            details={"consulate": application.consulate.code})
     run_checks(session, application, actor=actor, now=now)
-    notifications.notify(application)
+    notifications.notify(session, application)
     return application
 
 
@@ -337,4 +337,4 @@ def withdraw(session, application, *, actor):
                                        state=str(application.state.label).lower())) from None
     session.flush()
     record(session, actor=actor, action="application.withdraw", target=f"application:{application.id}")
-    notifications.notify(application)
+    notifications.notify(session, application)

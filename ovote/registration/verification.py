@@ -153,7 +153,7 @@ def decide(session, application, *, official, action, reason_code, note=None, no
     _record_decision(session, application, official, transition, action=done, reason_code=reason_code,
                      note=note, audit_action=audit, sets_reason=final)
     if final:
-        notifications.notify(application)
+        notifications.notify(session, application)
     return done
 
 
@@ -174,7 +174,7 @@ def confirm(session, application, *, official, now=None):
                      partial(application.verify, proposer, confirmed_by=official, now=now),
                      action=DecisionAction.CONFIRM_VERIFY, reason_code=reason, note=note,
                      audit_action="application.verify_confirmed")
-    notifications.notify(application)
+    notifications.notify(session, application)
     return DecisionAction.CONFIRM_VERIFY
 
 
