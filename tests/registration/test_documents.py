@@ -28,3 +28,14 @@ def test_a_rolled_back_replacement_keeps_the_old_file_and_drops_the_new(db_sessi
         db_session.refresh(application)
         assert application.document_file == first
         assert documents.load(first) == image_bytes()
+
+
+def test_unexpected_files_in_the_upload_folder_are_left_alone(app, reg):
+    application = reg.application()
+    with app.test_request_context():
+        folder = documents._folder()
+        (folder / "notes-from-admin.sealed").write_text("not ours")
+        (folder / "README.txt").write_text("not ours")
+        names = documents.stored_names()
+        assert application.document_file in names
+        assert "notes-from-admin" not in names and "README" not in names
