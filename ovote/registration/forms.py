@@ -5,6 +5,8 @@ in the past, a phone number valid in the country, a consulate serving it) so
 that the same rules hold for every caller. Each step form knows how to fill
 itself from an application (`fill`) and what it hands to its service (`values`).
 """
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -138,9 +140,13 @@ class VotingForm(FlaskForm):
 class UploadForm(FlaskForm):
     document = FileField(_l("Scan or photo of your passport or identity card"),
                          validators=[FileRequired(_l("Choose the file to send."))],
-                         description=_l("JPEG, PNG or PDF, up to 10 MB. The page with your photo "
-                                        "must be readable."),
                          render_kw={"accept": "image/jpeg,image/png,application/pdf"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document.description = _(
+            "JPEG, PNG or PDF, up to %(mb)d MB. The page with your photo must be readable.",
+            mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024))
 
     def fill(self, application, person):
         pass

@@ -39,3 +39,11 @@ def test_unexpected_files_in_the_upload_folder_are_left_alone(app, reg):
         names = documents.stored_names()
         assert application.document_file in names
         assert "notes-from-admin" not in names and "README" not in names
+
+
+def test_the_upload_page_states_the_configured_limit(client, app, login_as, factory, monkeypatch, reg):
+    from ovote.accounts.models import Role
+
+    monkeypatch.setitem(app.config, "DOCUMENT_MAX_BYTES", 4 * 1024 * 1024)
+    reg.application(voter=login_as(factory.user(Role.VOTER)), state=ApplicationState.DRAFT)
+    assert "up to 4 MB" in client.get("/register/step/upload").get_data(as_text=True)
