@@ -95,6 +95,18 @@ def client(app, db_session):
 
 
 @pytest.fixture(autouse=True)
+def rate_limits_off():
+    """Flask-Limiter keeps one `enabled` flag for every app in the process, and any
+    app built with limits on (a production configuration in a test) turns it on
+    for all; tests that want limits build their own app (see test_login)."""
+    from ovote.extensions import limiter
+
+    limiter.enabled = False
+    yield
+    limiter.enabled = False
+
+
+@pytest.fixture(autouse=True)
 def no_real_mail(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a test tried to send real mail over SMTP")

@@ -109,6 +109,7 @@ def rate_limited_app(tmp_path):
     app = make_app(fresh_database("ratelimit", tmp_path), RATELIMIT_ENABLED=True,
                    LOGIN_RATE_LIMIT="3 per minute", RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
     upgrade_to_head(app)
+    limiter.enabled = True  # the autouse `rate_limits_off` ran before this fixture
     yield app
     limiter.enabled = False
     with app.app_context():
