@@ -10,7 +10,9 @@ nothing. The flow, run by `ovote trustee` on files:
    (`ovote.crypto.share_encryption`).
 3. Trustee j runs `combine_received_shares`, which checks every commitment
    and every share, and raises `CeremonyError` carrying a `Complaint`
-   that names the faulty sender; otherwise it returns s_j.
+   against the sender; otherwise it returns s_j. A complaint is settled
+   from public data by `ovote.crypto.complaints` (the accused publishes
+   the disputed share), so a false accusation cannot stop the ceremony.
 4. Anyone computes `joint_key` K and `verification_key` S_j from the
    commitments alone.
 5. Any k trustees publish `partial_decrypt(...)`; `combine` gives
