@@ -201,7 +201,9 @@ def authenticate(session, *, email, password):
         session.flush()
         raise wrong
     if user.role is Role.VOTER and user.email_confirmed_at is None:
-        raise EmailNotConfirmed(_("Confirm your e-mail address first: we have sent you a link."))
+        # The password proves the account is theirs: a lost or expired link is replaced.
+        send_confirmation(session, user)
+        raise EmailNotConfirmed(_("Confirm your e-mail address first: we have sent you a new link."))
     user.failed_logins = 0
     user.locked_until = None
     if passwords.needs_rehash(user.password_hash):

@@ -37,7 +37,8 @@ def test_signup_mails_a_confirmation_link_and_login_waits_for_it(client, db_sess
     login = client.post("/auth/login", data={"email": "new@example.org", "password": PASSWORD,
                                              "csrf_token": csrf_token(client, "/auth/login")})
     assert login.status_code == 403
-    assert "Confirm your e-mail address first" in login.get_data(as_text=True)
+    assert "Confirm your e-mail address first: we have sent you a new link." in login.get_data(as_text=True)
+    assert len(outbox) == 2 and "/auth/confirm/" in outbox[1].get_content()  # a fresh link
 
     confirm = client.get(link_in(outbox[0], "/auth/confirm"))
     assert confirm.status_code == 302
