@@ -1,5 +1,6 @@
 """A voter signs up, confirms and logs in; a commissioner logs in with TOTP."""
 import pyotp
+from playwright.sync_api import expect
 
 from ovote.accounts.models import Role
 from ovote.extensions import db
@@ -17,14 +18,14 @@ def test_voter_signs_up_confirms_and_logs_in(browser_page, live_server):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
-    assert "We have sent a message to amal@example.org" in page.locator("#check-mail").inner_text()
+    expect(page.locator("#check-mail")).to_contain_text("We have sent a message to amal@example.org")
 
     page.goto(live_server.link_in_last_mail("amal@example.org", "/auth/confirm/"))
-    assert "Your e-mail address is confirmed" in page.content()
+    expect(page.get_by_text("Your e-mail address is confirmed")).to_be_visible()
     page.get_by_label("E-mail address").fill("amal@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.locator("#account-email").inner_text() == "amal@example.org"
+    expect(page.locator("#account-email")).to_have_text("amal@example.org")
     assert fits_the_screen(page)
     assert page.console_errors == []
 
@@ -66,5 +67,5 @@ def test_language_switch_to_french(browser_page):
     page.get_by_role("button", name="Menu").click()  # the header folds away on a phone
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Change").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     assert "Créer un compte" in page.content()

@@ -5,6 +5,7 @@ from datetime import date
 
 import pyotp
 from PIL import Image
+from playwright.sync_api import expect
 
 from ovote.accounts import services as accounts
 from ovote.accounts.models import Role
@@ -56,6 +57,7 @@ def sign_up_and_log_in(page, live_server):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
+    expect(page.locator("#check-mail")).to_be_visible()  # the mail is out once this page shows
     page.goto(live_server.link_in_last_mail(VOTER, "/auth/confirm/"))
     page.get_by_label("E-mail address").fill(VOTER)
     page.get_by_label("Password").fill(PASSWORD)
@@ -87,7 +89,7 @@ def apply(page):
     broken = mrz[:-1] + ("1" if mrz[-1] == "0" else "0")
     page.get_by_label("Machine-readable zone (optional)").fill(broken)
     continue_(page)  # a wrong MRZ is refused with the reason
-    assert "A check digit of the MRZ is wrong (composite)" in page.content()
+    expect(page.get_by_text("A check digit of the MRZ is wrong (composite)")).to_be_visible()
     page.get_by_label("Machine-readable zone (optional)").fill(mrz)
     shot(page, "03-documents")
     continue_(page)
@@ -121,7 +123,7 @@ def apply(page):
     shot(page, "08-review")
     page.get_by_role("button", name="Submit my application").click()
     page.wait_for_url("**/register/")
-    assert page.locator("#application-state").inner_text() == "Submitted"
+    expect(page.locator("#application-state")).to_have_text("Submitted")
     shot(page, "09-status")
 
 
@@ -144,7 +146,7 @@ def verify_as_official(page, secret):
     page.get_by_label("Decision").select_option("verify")
     page.get_by_label("Reason").select_option("identity_confirmed")
     page.get_by_role("button", name="Record the decision").click()
-    assert page.locator("#application-state").inner_text() == "Verified"
+    expect(page.locator("#application-state")).to_have_text("Verified")
     shot(page, "12-verified")
 
 
@@ -165,7 +167,7 @@ def test_a_new_voter_registers_and_an_official_verifies_them(browser, browser_pa
         official_context.close()
 
     page.reload()
-    assert page.locator("#application-state").inner_text() == "Verified"
+    expect(page.locator("#application-state")).to_have_text("Verified")
     assert live_server.mails_to(VOTER)[-1]["Subject"] == "You are on the overseas register"
     # The one refused MRZ answered 422 on purpose; nothing else may go wrong in the page.
     assert [e for e in page.console_errors if "422" not in e] == []
