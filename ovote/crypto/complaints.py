@@ -8,7 +8,10 @@ version is Pedersen's (and Gennaro-Jarecki-Krawczyk-Rabin's):
 1. Trustee j complains about trustee i (`threshold.Complaint`).
 2. Trustee i answers by publishing the disputed share f_i(j) in clear
    (`answer_complaint`). Only a complaint forces this, and it reveals
-   nothing an honest j did not already hold.
+   nothing an honest j did not already hold. It answers only a complaint
+   whose accuser is another trustee 1..n (the caller also makes sure the
+   complaint really comes from that trustee): opened at 0, f_i gives away
+   a_i,0, and opened at k indices off the roster, all of f_i.
 3. Anyone judges from public data alone (`judge_complaint`): a commitment
    whose proofs fail, a missing answer, or a published share that does
    not match the commitments (f_i(j)·B != sum_t j^t·A_i,t) upholds the
@@ -25,7 +28,13 @@ from dataclasses import dataclass
 
 from ovote.crypto.errors import DecodeError
 from ovote.crypto.group import Scalar
-from ovote.crypto.threshold import Complaint, Polynomial, TrusteeCommitment, check_share
+from ovote.crypto.threshold import (
+    Complaint,
+    Polynomial,
+    TrusteeCommitment,
+    _check_index,
+    check_share,
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,28 @@ class Verdict:
                 "share": self.share.hex() if self.share is not None else None}
 
 
-def answer_complaint(polynomial: Polynomial, complaint: Complaint) -> ComplaintAnswer:
-    """The accused trustee's answer: publish f_i(accuser) from its own polynomial."""
+def _check_parties(complaint: Complaint, trustees: int | None = None) -> None:
+    # f_i is only ever opened at another trustee's index: f_i(0) is trustee
+    # i's secret a_i,0, and k points off the roster give away all of f_i.
+    accuser, accused = complaint.accuser, complaint.accused
+    _check_index(accuser, "accuser")
+    _check_index(accused, "accused")
+    if accuser == accused:
+        raise ValueError("a trustee cannot complain about itself")
+    if trustees is not None and not (accuser <= trustees and accused <= trustees):
+        raise ValueError(f"accuser and accused must be trustees 1..{trustees}")
+
+
+def answer_complaint(
+    polynomial: Polynomial, complaint: Complaint, *, trustees: int
+) -> ComplaintAnswer:
+    """The accused trustee's answer: publish f_i(accuser) from its own polynomial.
+
+    `trustees` is n, the number of trustees in the ceremony. Raises
+    ValueError, publishing nothing, unless the accuser is another trustee
+    in 1..n: an answer at any other index would leak the polynomial.
+    """
+    _check_parties(complaint, trustees)
     return ComplaintAnswer(complaint.election_id, complaint.accused, complaint.accuser,
                            polynomial.evaluate(complaint.accuser))
 
@@ -91,8 +120,10 @@ def judge_complaint(
     it gave none). Upheld names the accused; dismissed hands the accuser the share.
 
     Raises ValueError when the complaint, commitment or answer belong to another
-    election, trustee or complaint: mixing them up must not produce a verdict.
+    election, trustee or complaint, or when the accuser is not a trustee index
+    other than the accused's: mixing them up must not produce a verdict.
     """
+    _check_parties(complaint)
     if complaint.election_id != election_id or commitment.trustee != complaint.accused:
         raise ValueError("the commitment is not the accused trustee's in this election")
     if answer is not None and (answer.election_id, answer.accused, answer.accuser) != (

@@ -46,6 +46,7 @@ from ovote.crypto.proofs import (
 )
 
 MAX_TRUSTEES = 2**16
+COMPLAINT_REASONS = ("bad_commitment", "bad_share", "undecryptable")
 
 
 def _check_index(trustee, what: str = "trustee") -> int:
@@ -179,7 +180,20 @@ class Complaint:
 
     @classmethod
     def from_dict(cls, data) -> "Complaint":
-        return cls(data["election"], data["accuser"], data["accused"], data["reason"])
+        """Decode; raises `DecodeError` for anything malformed."""
+        if (
+            not isinstance(data, dict)
+            or set(data) != {"election", "accuser", "accused", "reason"}
+            or not isinstance(data["election"], str)
+            or data["reason"] not in COMPLAINT_REASONS
+        ):
+            raise DecodeError("complaint: malformed")
+        return cls(
+            data["election"],
+            _check_index(data["accuser"], "accuser"),
+            _check_index(data["accused"], "accused"),
+            data["reason"],
+        )
 
 
 def check_share(commitment: TrusteeCommitment, recipient: int, share: Scalar) -> bool:

@@ -3,7 +3,7 @@ import pytest
 
 from ovote.crypto.complaints import ComplaintAnswer, answer_complaint, judge_complaint
 from ovote.crypto.errors import CeremonyError, DecodeError
-from ovote.crypto.group import Scalar
+from ovote.crypto.group import L, Scalar
 from ovote.crypto.threshold import Complaint, combine_received_shares, deal
 
 ELECTION = "2025-parliament"
@@ -44,7 +44,7 @@ def test_a_cheating_dealer_is_named(dealt):
 
 def test_a_false_accusation_names_no_one_and_the_ceremony_goes_on(dealt):
     lie = Complaint(ELECTION, accuser=2, accused=1, reason="bad_share")
-    answer = answer_complaint(dealt[1][0], lie)
+    answer = answer_complaint(dealt[1][0], lie, trustees=N)
     verdict = judge(dealt, lie, ComplaintAnswer.from_dict(answer.to_dict()))
     assert not verdict.upheld and verdict.culprit is None
     assert verdict.to_dict()["culprit"] is None
@@ -57,7 +57,7 @@ def test_a_false_accusation_names_no_one_and_the_ceremony_goes_on(dealt):
 
 def test_a_dealer_who_answers_honestly_after_sending_garbage_repairs_the_share(dealt):
     complaint = Complaint(ELECTION, accuser=1, accused=2, reason="undecryptable")
-    verdict = judge(dealt, complaint, answer_complaint(dealt[2][0], complaint))
+    verdict = judge(dealt, complaint, answer_complaint(dealt[2][0], complaint, trustees=N))
     assert not verdict.upheld and verdict.share == dealt[2][0].evaluate(1)
 
 
@@ -65,7 +65,7 @@ def test_a_bad_commitment_is_upheld_whatever_the_answer(dealt):
     _, other = deal(ELECTION, 3, K)
     forged = type(other)(ELECTION, 3, other.commitments, tuple(reversed(other.proofs)))
     complaint = Complaint(ELECTION, accuser=1, accused=3, reason="bad_commitment")
-    verdict = judge_complaint(complaint, forged, answer_complaint(dealt[3][0], complaint),
+    verdict = judge_complaint(complaint, forged, answer_complaint(dealt[3][0], complaint, trustees=N),
                               election_id=ELECTION, threshold=K)
     assert verdict.upheld and verdict.reason == "bad_commitment"
 
@@ -93,3 +93,33 @@ def test_the_commitment_must_be_the_accused_trustees(dealt):
 def test_malformed_answers_are_refused(data):
     with pytest.raises(DecodeError):
         ComplaintAnswer.from_dict(data)
+
+
+@pytest.mark.parametrize("accuser", [0, N + 1, 1, L, L + 1])
+def test_no_answer_opens_the_polynomial_off_the_roster(dealt, accuser):
+    # f_1(0) is trustee 1's secret a_1,0 (so is f_1(l)); k answers at indices
+    # beyond n would give all of f_1. Only another trustee 1..n gets an answer.
+    complaint = Complaint(ELECTION, accuser=accuser, accused=1, reason="bad_share")
+    with pytest.raises(ValueError):
+        answer_complaint(dealt[1][0], complaint, trustees=N)
+
+
+def test_a_verdict_needs_an_accuser_on_the_roster(dealt):
+    poly, commitment = dealt[1]
+    leak = ComplaintAnswer(ELECTION, 1, 0, poly.coefficients[0])
+    with pytest.raises(ValueError):
+        judge_complaint(Complaint(ELECTION, accuser=0, accused=1, reason="bad_share"),
+                        commitment, leak, election_id=ELECTION, threshold=K)
+
+
+@pytest.mark.parametrize("data", [
+    None, {},
+    {"election": ELECTION, "accuser": 0, "accused": 1, "reason": "bad_share"},
+    {"election": ELECTION, "accuser": 2, "accused": -1, "reason": "bad_share"},
+    {"election": ELECTION, "accuser": True, "accused": 1, "reason": "bad_share"},
+    {"election": ELECTION, "accuser": 2, "accused": 1, "reason": "rude"},
+    {"election": 7, "accuser": 2, "accused": 1, "reason": "bad_share"},
+])
+def test_malformed_complaints_are_refused(data):
+    with pytest.raises(DecodeError):
+        Complaint.from_dict(data)
