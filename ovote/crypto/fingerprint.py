@@ -24,6 +24,7 @@ from ovote.crypto.ballot_style import check_ballot_style
 from ovote.crypto.canonical import canonical_json
 from ovote.crypto.group import Point, sum_points
 from ovote.crypto.threshold import TrusteeCommitment
+from ovote.crypto.tokens import check_unit_key
 
 VERSION = "ovote/v1"
 
@@ -42,8 +43,9 @@ def election_definition(
     `units` items are ``{"id", "consulate", "ballot_style", "public_key"}``
     with the unit's `cryptography` RSA public key; `receipt_key` is the raw
     32-byte Ed25519 public key. Checks that every ballot style is well
-    formed, that every trustee published k commitments, and that
-    `joint_key` is their sum (ValueError otherwise).
+    formed, that every unit key is 3072-bit RSA, that every trustee
+    published k commitments, and that `joint_key` is their sum (ValueError
+    otherwise).
     """
     trustees = sorted(trustees, key=lambda c: c.trustee)
     if any(len(c.commitments) != threshold for c in trustees):
@@ -53,6 +55,7 @@ def election_definition(
     unit_entries = []
     for unit in sorted(units, key=lambda u: u["id"]):
         check_ballot_style(unit["ballot_style"])
+        check_unit_key(unit["public_key"])
         unit_entries.append(
             {
                 "id": unit["id"],

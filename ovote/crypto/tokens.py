@@ -19,6 +19,17 @@ from ovote.crypto import blindrsa
 from ovote.crypto.canonical import hex_decode
 
 TOKEN_DOMAIN = b"ovote/token/v1"
+#: Modulus size of every unit signing key (§3.6).
+UNIT_KEY_BITS = 3072
+
+
+def check_unit_key(unit_key) -> None:
+    """Raise ValueError unless `unit_key` is an RSA key of exactly
+    `UNIT_KEY_BITS` bits (private or public)."""
+    if not isinstance(unit_key, (rsa.RSAPublicKey, rsa.RSAPrivateKey)):
+        raise ValueError("a unit key is an RSA key")
+    if unit_key.key_size != UNIT_KEY_BITS:
+        raise ValueError(f"a unit key has a {UNIT_KEY_BITS}-bit modulus, not {unit_key.key_size}")
 
 
 def token_message(fingerprint: bytes, voting_key: bytes) -> bytes:
@@ -56,7 +67,9 @@ def request_token(
     unit_key: rsa.RSAPublicKey, fingerprint: bytes, voting_key: bytes
 ) -> TokenRequest:
     """Client: prepare and blind the token message for `voting_key`
-    (raw 32-byte Ed25519 public key); send `.blinded_msg` to the server."""
+    (raw 32-byte Ed25519 public key); send `.blinded_msg` to the server.
+    Raises ValueError for a unit key that is not 3072-bit RSA."""
+    check_unit_key(unit_key)
     input_msg = blindrsa.prepare(token_message(fingerprint, voting_key))
     blinded_msg, inv = blindrsa.blind(unit_key, input_msg)
     return TokenRequest(input_msg, inv, blinded_msg)
@@ -86,8 +99,9 @@ def verify_token(
     prefix: bytes, signature: bytes,
 ) -> bool:
     """True iff `signature` is the unit key's RFC 9474 signature over
-    ``prefix || token_message(fingerprint, voting_key)``."""
-    if len(prefix) != blindrsa.PREFIX_LENGTH:
+    ``prefix || token_message(fingerprint, voting_key)``; always False
+    under a unit key that is not 3072-bit RSA."""
+    if len(prefix) != blindrsa.PREFIX_LENGTH or unit_key.key_size != UNIT_KEY_BITS:
         return False
     message = prefix + token_message(fingerprint, voting_key)
     return blindrsa.verify(unit_key, message, signature, blindrsa.OVOTE_VARIANT)

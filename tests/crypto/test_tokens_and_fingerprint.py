@@ -3,7 +3,7 @@ import copy
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ovote.crypto import tokens
+from ovote.crypto import blindrsa, tokens
 from ovote.crypto.ballot import voting_key_bytes
 from ovote.crypto.errors import BlindSignatureError
 from ovote.crypto.fingerprint import election_definition, election_fingerprint, joint_key_of
@@ -90,3 +90,25 @@ def test_definition_checks_joint_key(definition_inputs):
     definition["joint_key"] = BASE.hex()
     with pytest.raises(ValueError):
         joint_key_of(definition)
+
+
+@pytest.fixture(scope="module")
+def small_rsa_key():
+    return blindrsa.generate_key(2048)
+
+
+def test_unit_keys_are_3072_bit(definition_inputs, small_rsa_key, fingerprint):
+    # A short unit key would let whoever factors it mint tokens; §3.6 fixes 3072 bits.
+    weak = small_rsa_key.public_key()
+    units = [dict(definition_inputs["units"][0], public_key=weak)]
+    with pytest.raises(ValueError):
+        election_definition(**dict(definition_inputs, units=units))
+    voting_key = voting_key_bytes(Ed25519PrivateKey.generate())
+    with pytest.raises(ValueError):
+        tokens.request_token(weak, fingerprint, voting_key)
+    # A token validly signed under the short key is still refused.
+    input_msg = blindrsa.prepare(tokens.token_message(fingerprint, voting_key))
+    blinded_msg, inv = blindrsa.blind(weak, input_msg)
+    signature = blindrsa.finalize(weak, input_msg, blindrsa.blind_sign(small_rsa_key, blinded_msg), inv)
+    assert blindrsa.verify(weak, input_msg, signature)
+    assert not tokens.verify_token(weak, fingerprint, voting_key, input_msg[:32], signature)
