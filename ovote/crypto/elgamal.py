@@ -37,7 +37,7 @@ class Ciphertext:
         identity pair); a single ballot's selection never is.
         Raises `DecodeError` (bad_encoding / bad_point).
         """
-        if not isinstance(data, dict) or set(data) < {"alpha", "beta"}:
+        if not isinstance(data, dict) or not {"alpha", "beta"} <= data.keys():
             raise DecodeError('ciphertext: expected {"alpha","beta"}')
         return cls(
             Point.from_hex(data["alpha"], allow_identity=allow_identity),

@@ -47,7 +47,10 @@ def test_wire_round_trip(joint_key):
     assert Ciphertext.from_dict(ZERO_CIPHERTEXT.to_dict(), allow_identity=True) == ZERO_CIPHERTEXT
 
 
-@pytest.mark.parametrize("data", [None, {}, {"alpha": "00" * 32}])
+@pytest.mark.parametrize("data", [
+    None, {}, {"alpha": "00" * 32}, {"beta": "00" * 32, "gamma": "00" * 32},
+    {"alpha": "00" * 32, "other": "00" * 32},
+])
 def test_malformed_ciphertext_is_a_decode_error(data):
     with pytest.raises(DecodeError):
         Ciphertext.from_dict(data)
