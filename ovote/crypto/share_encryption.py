@@ -36,7 +36,7 @@ from ovote.crypto.canonical import hex_decode
 from ovote.crypto.errors import CeremonyError, DecodeError
 from ovote.crypto.group import Scalar
 from ovote.crypto.proofs import frame
-from ovote.crypto.threshold import Complaint
+from ovote.crypto.threshold import Complaint, _check_index
 
 INFO = b"ovote/v1/share"
 _RAW = (serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -85,14 +85,12 @@ class EncryptedShare:
             fields = data["ephemeral"], data["nonce"], data["ciphertext"]
         except (KeyError, TypeError):
             raise DecodeError("encrypted share: malformed") from None
-        if not isinstance(election, str) or not all(
-            isinstance(x, int) and not isinstance(x, bool) for x in (sender, recipient)
-        ):
+        if not isinstance(election, str):
             raise DecodeError("encrypted share: malformed")
         return cls(
             election,
-            sender,
-            recipient,
+            _check_index(sender, "sender"),
+            _check_index(recipient, "recipient"),
             hex_decode(fields[0], 32, what="ephemeral"),
             hex_decode(fields[1], 12, what="nonce"),
             hex_decode(fields[2], what="ciphertext"),

@@ -190,3 +190,12 @@ def test_partial_decryption_rejects_malformed():
     with pytest.raises(DecodeError):
         PartialDecryption.from_dict({"trustee": 1, "share": "00" * 32,
                                      "proof": {"c": "00" * 32, "z": "00" * 32}})
+
+
+@pytest.mark.parametrize("sender,recipient", [(-1, 2), (1, 2**32), (0, 2), (True, 2), ("1", 2)])
+def test_encrypted_share_indices_are_trustee_indices(sender, recipient):
+    # Out of range, they used to pass decoding and crash hashing (OverflowError).
+    data = {"election": ELECTION, "sender": sender, "recipient": recipient,
+            "ephemeral": "11" * 32, "nonce": "00" * 12, "ciphertext": "00" * 48}
+    with pytest.raises(DecodeError):
+        EncryptedShare.from_dict(data)
