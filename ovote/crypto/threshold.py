@@ -313,10 +313,11 @@ def combine(ciphertext: Ciphertext, partials: Iterable[PartialDecryption]) -> Po
 
     Interpolation is over exactly the trustees given: with fewer than k of
     them the result is meaningless, so callers check the count (see
-    `decrypt`). Raises ValueError on duplicate trustees.
+    `decrypt`). Raises ValueError on duplicate trustees or an index outside
+    1..MAX_TRUSTEES (at 0 the other shares' coefficients vanish).
     """
     partials = list(partials)
-    indices = [p.trustee for p in partials]
+    indices = [_check_index(p.trustee) for p in partials]
     if len(set(indices)) != len(indices):
         raise ValueError("duplicate trustee among partial decryptions")
     combined = sum_points(lagrange_at_zero(p.trustee, indices) * p.share for p in partials)

@@ -14,6 +14,7 @@ from ovote.crypto.share_encryption import (
     generate_ceremony_key,
 )
 from ovote.crypto.threshold import (
+    MAX_TRUSTEES,
     Complaint,
     PartialDecryption,
     Polynomial,
@@ -199,3 +200,17 @@ def test_encrypted_share_indices_are_trustee_indices(sender, recipient):
             "ephemeral": "11" * 32, "nonce": "00" * 12, "ciphertext": "00" * 48}
     with pytest.raises(DecodeError):
         EncryptedShare.from_dict(data)
+
+
+@pytest.mark.parametrize("bad", [0, -1, L + 2, MAX_TRUSTEES + 1])
+def test_combine_refuses_indices_that_are_not_trustees(ceremony_5_3, fingerprint, bad):
+    # With index 0 among them, every other share's Lagrange coefficient is 0
+    # and the result silently rests on the one "share" at 0.
+    commitments, shares = ceremony_5_3
+    ciphertext, _ = encrypt(joint_key(commitments.values()), 2)
+    partials = [partial_decrypt(fingerprint, j, shares[j], ciphertext.alpha) for j in (1, 2)]
+    partials.append(PartialDecryption(bad, partials[0].share, partials[0].proof))
+    with pytest.raises(ValueError):
+        combine(ciphertext, partials)
+    with pytest.raises(ValueError):
+        decrypt(ciphertext, partials, threshold=3)
