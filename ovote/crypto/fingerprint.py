@@ -43,17 +43,24 @@ def election_definition(
     `units` items are ``{"id", "consulate", "ballot_style", "public_key"}``
     with the unit's `cryptography` RSA public key; `receipt_key` is the raw
     32-byte Ed25519 public key. Checks that every ballot style is well
-    formed, that every unit key is 3072-bit RSA, that every trustee
+    formed, that every unit key is 3072-bit RSA, that trustee indices and
+    unit ids are unique, that 1 <= k <= n, that every trustee
     published k commitments, and that `joint_key` is their sum (ValueError
     otherwise).
     """
     trustees = sorted(trustees, key=lambda c: c.trustee)
+    units = sorted(units, key=lambda u: u["id"])
+    indices, unit_ids = [c.trustee for c in trustees], [u["id"] for u in units]
+    if len(set(indices)) != len(indices) or len(set(unit_ids)) != len(unit_ids):
+        raise ValueError("trustee indices and unit ids must be unique")
+    if not 1 <= threshold <= len(trustees):
+        raise ValueError("the threshold must be between 1 and the number of trustees")
     if any(len(c.commitments) != threshold for c in trustees):
         raise ValueError("every trustee must publish exactly k commitments")
     if sum_points(c.commitments[0] for c in trustees) != joint_key:
         raise ValueError("joint key is not the sum of the trustees' commitments")
     unit_entries = []
-    for unit in sorted(units, key=lambda u: u["id"]):
+    for unit in units:
         check_ballot_style(unit["ballot_style"])
         check_unit_key(unit["public_key"])
         unit_entries.append(

@@ -112,3 +112,20 @@ def test_unit_keys_are_3072_bit(definition_inputs, small_rsa_key, fingerprint):
     signature = blindrsa.finalize(weak, input_msg, blindrsa.blind_sign(small_rsa_key, blinded_msg), inv)
     assert blindrsa.verify(weak, input_msg, signature)
     assert not tokens.verify_token(weak, fingerprint, voting_key, input_msg[:32], signature)
+
+
+def test_definition_refuses_ambiguous_rosters(definition_inputs):
+    # Duplicates made the bytes depend on input order (a stable sort keeps
+    # it) and left a verifier two keys for one unit or index.
+    first_unit = definition_inputs["units"][0]
+    twin_unit = dict(first_unit, consulate="elsewhere")
+    with pytest.raises(ValueError):
+        election_definition(**dict(definition_inputs, units=[first_unit, twin_unit]))
+    trustees = definition_inputs["trustees"]
+    twin = deal("e1", trustees[0].trustee, 2)[1]
+    with pytest.raises(ValueError):
+        election_definition(**dict(definition_inputs, trustees=[*trustees, twin],
+                                   joint_key=joint_key([*trustees, twin])))
+    for k in (0, len(trustees) + 1):
+        with pytest.raises(ValueError):
+            election_definition(**dict(definition_inputs, threshold=k))
