@@ -12,6 +12,9 @@ from ovote.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
 PENDING = "pending_staff"  # session key: the staff member who passed the password step
+# Session key of the page to return to after login. Not "next": Flask-Login's strong
+# session protection deletes that key from every anonymous session it checks.
+NEXT = "after_login"
 
 
 def _login_limit():
@@ -24,7 +27,7 @@ def _signup_limit():
 
 def _start_session(user):
     """Regenerate the session (nothing from before login survives) and log in."""
-    lang, next_url = session.get("lang"), session.get("next")
+    lang, next_url = session.get("lang"), session.get(NEXT)
     session.clear()
     if lang:
         session["lang"] = lang
@@ -70,7 +73,7 @@ def login():
         return redirect(url_for("web.dashboard"))
     form = LoginForm()
     if request.method == "GET" and is_safe_next(request.args.get("next")):
-        session["next"] = request.args["next"]
+        session[NEXT] = request.args["next"]
     if form.validate_on_submit():
         try:
             user = services.authenticate(db.session, email=form.email.data, password=form.password.data)

@@ -52,6 +52,31 @@ def test_login_regenerates_the_session_and_follows_only_safe_next(client, factor
         assert sess["_user_id"] == user.session_token
 
 
+def test_login_returns_to_the_page_that_asked_for_it(client, factory):
+    user = factory.user(Role.VOTER)
+    asked = client.get("/register/")
+    assert asked.status_code == 302
+    login_page = asked.headers["Location"]
+    assert "next=" in login_page
+    client.get(login_page)
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD,
+                                                "csrf_token": csrf_token(client, "/auth/login")})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/register/")
+
+
+def test_staff_return_to_the_page_asked_for_after_their_code(client, factory):
+    import pyotp
+
+    secret = pyotp.random_base32()
+    user = factory.user(Role.COMMISSIONER, totp_secret=secret)
+    client.get(client.get("/staff/").headers["Location"])
+    response = post_login(client, user.email, PASSWORD)
+    assert response.headers["Location"].endswith("/auth/totp")
+    response = client.post("/auth/totp", data={"code": pyotp.TOTP(secret).now(),
+                                               "csrf_token": csrf_token(client, "/auth/totp")})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/staff/")
+
+
 @pytest.mark.parametrize("next_url", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
 def test_login_ignores_offsite_next(client, factory, next_url):
     user = factory.user()
