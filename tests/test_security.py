@@ -127,6 +127,15 @@ def test_unknown_language_is_refused(client):
     assert '<html lang="en"' in client.get("/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("next_url", ["/\t/evil.example", "/\r\nSet-Cookie: a=b", "/\\evil.example",
+                                      "//evil.example", "https://evil.example/"])
+def test_language_choice_stays_on_this_site(client, next_url):
+    response = client.post("/lang", data={"lang": "fr", "next": next_url,
+                                          "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
 def test_right_to_left_locales_get_the_rtl_stylesheet(client, app, monkeypatch):
     monkeypatch.setitem(app.config, "LANGUAGES", ("en", "fr", "ar"))
     page = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)

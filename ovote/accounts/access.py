@@ -47,5 +47,13 @@ def check_consulate_access(user, consulate):
 
 
 def is_safe_next(target):
-    """Only same-site relative paths are followed after login."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only same-site relative paths are followed after login.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash,
+    so "/<tab>/evil.example" would lead off-site, and a newline cannot go into a
+    Location header at all: any space, control character or backslash refuses
+    the target.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    return all(c.isprintable() and not c.isspace() for c in target)

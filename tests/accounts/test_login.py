@@ -85,6 +85,17 @@ def test_login_ignores_offsite_next(client, factory, next_url):
     assert response.headers["Location"].endswith("/account")
 
 
+@pytest.mark.parametrize("next_url", ["/\t/evil.example", "/\n/evil.example", "/\r\nSet-Cookie: a=b",
+                                      " //evil.example", "/\x00/evil.example", "/\u2028/evil.example"])
+def test_login_ignores_next_with_characters_browsers_skip(client, factory, next_url):
+    from urllib.parse import quote
+
+    user = factory.user()
+    response = post_login(client, user.email, PASSWORD, next_url=quote(next_url, safe=""))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/account"
+
+
 def test_logout_needs_post_with_csrf(client, factory, login_as):
     login_as(factory.user())
     assert client.get("/auth/logout").status_code == 405
