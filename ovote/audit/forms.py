@@ -15,4 +15,5 @@ class AuditFilterForm(FlaskForm):
     target = StringField(_l("Target"), validators=[Optional(), Length(max=120)])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1)], default=1)
+    #: bounded so that the page's offset fits a database integer
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=1_000_000)], default=1)

@@ -13,26 +13,35 @@ from ovote.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
+FILTERS = ("actor", "action", "target", "since", "until")
 
 
 @bp.route("/")
 @roles_required(Role.AUDITOR, Role.COMMISSIONER)
 def index():
     form = AuditFilterForm(request.args)
+    form.validate()
+
+    def wanted(field):
+        """The field's value when it was given and is valid, else None (the filter is off)."""
+        return None if field.errors else field.data
+
     query = db.select(AuditEvent).order_by(AuditEvent.seq.desc())
-    if form.validate():
-        if form.actor.data:
-            query = query.where(AuditEvent.actor == form.actor.data.strip())
-        if form.action.data:
-            query = query.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
-        if form.target.data:
-            query = query.where(AuditEvent.target == form.target.data.strip())
-        if form.since.data:
-            query = query.where(AuditEvent.at >= datetime.combine(form.since.data, time.min))
-        if form.until.data:
-            query = query.where(AuditEvent.at <= datetime.combine(form.until.data, time.max))
-    page = db.paginate(query, page=form.page.data or 1, per_page=PAGE_SIZE, error_out=False)
-    return render_template("audit/index.html", form=form, page=page)
+    if wanted(form.actor):
+        query = query.where(AuditEvent.actor == form.actor.data.strip())
+    if wanted(form.action):
+        query = query.where(AuditEvent.action.startswith(form.action.data.strip(), autoescape=True))
+    if wanted(form.target):
+        query = query.where(AuditEvent.target == form.target.data.strip())
+    if wanted(form.since):
+        query = query.where(AuditEvent.at >= datetime.combine(form.since.data, time.min))
+    if wanted(form.until):
+        query = query.where(AuditEvent.at <= datetime.combine(form.until.data, time.max))
+    page = db.paginate(query, page=wanted(form.page) or 1, per_page=PAGE_SIZE, error_out=False)
+    # The page links carry the filters only: the raw query string would hand url_for
+    # arguments of its own (`_scheme`, `_external`, `endpoint`).
+    filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+    return render_template("audit/index.html", form=form, page=page, filters=filters)
 
 
 @bp.route("/verify", methods=["POST"])

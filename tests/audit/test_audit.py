@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from ovote.accounts.models import Role
@@ -82,3 +84,20 @@ def test_views_and_changes_are_audited(client, factory, login_as, db_session):
     before = db_session.query(AuditEvent).count()
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/account")})
     assert db_session.query(AuditEvent).count() == before + 1
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_scheme=javascript", "_external=1&_scheme=javascript",
+                                   "_method=POST", "page=99999999999999999999", "page=0", "page=-3",
+                                   "page=abc"])
+def test_odd_query_strings_get_the_page_not_an_error(app, client, factory, login_as, db_session, query):
+    with app.app_context():
+        for n in range(60):  # more than one page, so that the page links are drawn
+            record(db_session, actor="cli", action="test.many", target=f"thing:{n}")
+    db_session.commit()
+    login_as(factory.user(Role.AUDITOR))
+    response = client.get(f"/audit/?action=test.many&{query}")
+    assert response.status_code == 200
+    links = re.findall(r'href="([^"]*page=[^"]*)"', response.get_data(as_text=True))
+    assert links and all(link.startswith("/audit/?") and "_" not in link and "endpoint" not in link
+                         for link in links)
+    assert all("action=test.many" in link for link in links)
