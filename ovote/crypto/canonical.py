@@ -5,6 +5,19 @@ computed on: UTF-8, keys sorted, no insignificant whitespace, integers
 only. Integers are further limited to the range a browser's JSON number
 holds exactly (|i| < 2**53), because the browser client must reproduce the
 same bytes.
+
+For reimplementations (the contract is the `json.dumps` call of §3.7):
+
+* Keys are sorted by Unicode code point, which is Python's string order.
+  JavaScript's default `Array.prototype.sort` compares UTF-16 code units
+  instead; the two differ when keys mix characters above U+FFFF with
+  characters in U+E000..U+FFFF, so a client must sort by code point.
+* Only ``"``, ``\\`` and U+0000..U+001F are escaped: ``\\b \\f \\n \\r \\t``
+  in short form, the other controls as ``\\u00xx`` with lowercase hex
+  (as `JSON.stringify` does). Everything else, U+007F and U+2028/U+2029
+  included, is written as raw UTF-8; ``/`` is not escaped.
+* Strings holding lone surrogates are refused here (`JSON.stringify`
+  would escape them), so they never reach a signature or a hash.
 """
 
 import json

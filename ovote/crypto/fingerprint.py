@@ -14,6 +14,29 @@ with trustees sorted by index and units by id, so that the same election
 always yields the same bytes. The fingerprint is SHA-256 of its canonical
 JSON; ballots, tokens and proofs bind it, so nothing in it can change once
 the election is frozen.
+
+Where §3.9 leaves a choice open, ovote has made it as follows; an
+independent client or verifier must do the same to get the same bytes:
+
+* Exactly the seven top-level keys above, no others (no ceremony keys,
+  Schnorr proofs or privacy floor).
+* "trustees": one object per trustee, exactly ``{"index", "commitments"}``,
+  sorted by index ascending; "commitments" lists A_i,0..A_i,k-1 in order
+  of t, each a point in lowercase hex. "threshold" is the JSON integer k.
+* "units": one flat object per unit, exactly ``{"id", "consulate",
+  "ballot_style", "n", "e"}`` (the RSA key is not nested). "ballot_style"
+  is the whole ballot style document of `ovote.crypto.ballot_style`, not
+  its id. Units are sorted by "id" in Unicode code point order (Python's
+  string order).
+* "n" and "e": big-endian, lowercase hex of the minimal number of whole
+  bytes, so always an even number of digits and no leading zero byte:
+  e = 65537 is ``"010001"`` (not ``"10001"``, which JavaScript's
+  ``toString(16)`` gives); a 3072-bit n is exactly 768 digits.
+* "joint_key": the point K in lowercase hex; "receipt_key": the raw
+  32-byte Ed25519 public key in lowercase hex; "version": ``"ovote/v1"``;
+  "manifest": the manifest value as given, any canonical-JSON value.
+* The fingerprint enters hashes and the token message as its 32 raw
+  bytes, and a ballot's "election" field as 64 lowercase hex digits.
 """
 
 import hashlib

@@ -12,6 +12,12 @@
 * Chaum-Pedersen decryption-share proof that `log_B(S) = log_alpha(D)`,
   wire ``{"c","z"}``.
 
+Choices where §3.4 leaves room: a selection's `index` is its option's
+0-based position in the contest; `fingerprint` and `voting_key` are
+hashed as their 32 raw bytes and `contest_id` as UTF-8; the lists
+``c``/``z`` and the pairs ``a_j, b_j`` follow the values in increasing
+order ([0, 1], or min..max).
+
 Verifiers take already decoded points and scalars (so that a ballot's
 encodings are all checked before any proof, as §3.8 orders) and return a
 bool; `from_dict` decoders raise `DecodeError`.

@@ -58,7 +58,13 @@ def _check_index(trustee, what: str = "trustee") -> int:
 
 
 def ceremony_context(election_id: str, trustee: int, coefficient: int) -> bytes:
-    """Schnorr context of commitment A_i,t: ``frame(election_id, i, t)``."""
+    """Schnorr context of commitment A_i,t: ``frame(election_id, i, t)``.
+
+    §3.5's "context: election id, i, t" is this one byte string (the
+    election id UTF-8, i and t 4-byte big-endian, each length-prefixed),
+    which the Schnorr challenge then hashes as a single part:
+    ``H("ovote/v1/schnorr", context, A, T)``.
+    """
     return frame(election_id, trustee, coefficient)
 
 
