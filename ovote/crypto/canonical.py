@@ -81,6 +81,14 @@ def _reject_constant(name):
     raise DecodeError(f"{name} is not allowed in JSON")
 
 
+def _parse_int(text: str) -> int:
+    # Safe integers have at most 16 digits; refusing longer ones before
+    # int() also avoids its digit limit (a plain ValueError) and its cost.
+    if len(text.lstrip("-")) > 16:
+        raise DecodeError("integer out of the safe range")
+    return int(text)
+
+
 def _no_duplicates(pairs):
     obj = {}
     for key, value in pairs:
@@ -103,6 +111,7 @@ def parse_json(data: bytes | str):
             text,
             object_pairs_hook=_no_duplicates,
             parse_constant=_reject_constant,
+            parse_int=_parse_int,
         )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise DecodeError(f"not valid JSON: {exc}") from None

@@ -68,3 +68,15 @@ def test_deep_nesting_is_rejected_not_crashing():
         canonical_json(deep)
     with pytest.raises(DecodeError):
         parse_json("[" * 100_000 + "]" * 100_000)
+
+
+@pytest.mark.parametrize("text", ["1" * 5000, '{"a": [-' + "9" * 5000 + "]}", "1" * 17, "-" + "1" * 17])
+def test_huge_integers_are_a_decode_error(text):
+    # 5000 digits used to escape as the plain ValueError of int()'s digit limit.
+    with pytest.raises(DecodeError):
+        parse_json(text)
+
+
+@pytest.mark.parametrize("value", [2**53 - 1, -(2**53) + 1, 0, -0, 10**15])
+def test_safe_integers_still_parse(value):
+    assert parse_json(str(value)) == value
