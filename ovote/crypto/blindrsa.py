@@ -84,6 +84,8 @@ def public_key_to_dict(public_key: rsa.RSAPublicKey) -> dict:
 def public_key_from_dict(data) -> rsa.RSAPublicKey:
     """Inverse of `public_key_to_dict`; raises `DecodeError` on bad hex or
     numbers that are no RSA public key."""
+    if not isinstance(data, dict) or not {"n", "e"} <= data.keys():
+        raise DecodeError('RSA public key: expected {"n","e"}')
     n = int_from_hex(data["n"], what="n")
     e = int_from_hex(data["e"], what="e")
     try:

@@ -105,6 +105,9 @@ def test_public_key_dict_round_trip(unit_rsa_key):
 
 
 def test_public_key_from_dict_rejects_non_keys():
+    for data in (None, {}, {"n": "ff"}, ["n", "e"]):
+        with pytest.raises(DecodeError):
+            blindrsa.public_key_from_dict(data)
     with pytest.raises(DecodeError):
         blindrsa.public_key_from_dict({"n": "0100", "e": "010001"})
     with pytest.raises(DecodeError):
