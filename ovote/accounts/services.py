@@ -190,30 +190,41 @@ def authenticate(session, *, email, password):
     if user.is_locked(now):
         raise AccountLocked(user.locked_until)
     if not passwords.check_password(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= config["LOCKOUT_THRESHOLD"]:
-            user.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            record(session, actor="anonymous", action="account.locked", target=f"user:{user.id}")
-            session.flush()
-            raise AccountLocked(user.locked_until)
         record(session, actor="anonymous", action="account.login_failed", target=f"user:{user.id}")
-        session.flush()
+        count_failure(session, user)
         raise wrong
     if user.role is Role.VOTER and user.email_confirmed_at is None:
         # The password proves the account is theirs: a lost or expired link is replaced.
         send_confirmation(session, user)
         raise EmailNotConfirmed(_("Confirm your e-mail address first: we have sent you a new link."))
-    user.failed_logins = 0
-    user.locked_until = None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     session.flush()
     return user
 
 
+def count_failure(session, user):
+    """One more failed password or TOTP code in a row; at the threshold the account
+    locks and AccountLocked is raised. Flushes, so the caller must commit."""
+    config = current_app.config
+    user.failed_logins += 1
+    if user.failed_logins >= config["LOCKOUT_THRESHOLD"]:
+        user.locked_until = utcnow() + timedelta(minutes=config["LOCKOUT_MINUTES"])
+        user.failed_logins = 0
+        record(session, actor="anonymous", action="account.locked", target=f"user:{user.id}")
+        session.flush()
+        raise AccountLocked(user.locked_until)
+    session.flush()
+
+
 def complete_login(session, user):
-    """Record a full login (after TOTP for staff)."""
+    """Record a full login (after TOTP for staff) and clear the failure count.
+
+    The count is cleared here, not at the password step, so that a staff member's
+    right password does not wipe the wrong TOTP codes tried before it.
+    """
+    user.failed_logins = 0
+    user.locked_until = None
     user.last_login_at = utcnow()
     record(session, actor=user, action="account.login", target=f"user:{user.id}")
     session.flush()

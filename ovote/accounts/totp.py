@@ -11,7 +11,7 @@ import pyotp
 import segno
 from flask_babel import gettext as _
 
-from ovote.accounts.services import AccountError
+from ovote.accounts.services import AccountError, AccountLocked, count_failure
 from ovote.audit.services import record
 from ovote.personal_data import cipher
 
@@ -71,13 +71,17 @@ def enrol(session, user, secret, code, now=None):
 
 
 def verify(session, user, code, now=None):
-    """Accept a fresh code for an enrolled user; raises TotpInvalid or TotpReplayed."""
+    """Accept a fresh code for an enrolled user; raises TotpInvalid or TotpReplayed,
+    or AccountLocked when the account is locked or this failure locks it (wrong
+    codes count towards the password lock-out)."""
+    if user.is_locked():
+        raise AccountLocked(user.locked_until)
     secret = cipher().open_text(user.totp_secret_enc, context=_CONTEXT)
     try:
         step = _check(secret, code, user.totp_last_step, now or time.time())
     except AccountError:
         record(session, actor="anonymous", action="account.totp_failed", target=f"user:{user.id}")
-        session.flush()
+        count_failure(session, user)
         raise
     user.totp_last_step = step
     session.flush()

@@ -93,3 +93,41 @@ def test_codes_from_adjacent_steps_are_accepted_but_not_older_ones(app, factory,
         totp.verify(db_session, user, previous, now=now)
         with pytest.raises(totp.TotpInvalid):
             totp.verify(db_session, user, pyotp.TOTP(secret).at(now - 120), now=now + 60)
+
+
+def wrong_code(secret):
+    now = pyotp.TOTP(secret)
+    return next(c for c in ("000000", "111111", "222222", "333333")
+                if c not in (now.at(time.time() - 30), now.now(), now.at(time.time() + 30)))
+
+
+def test_repeated_wrong_codes_lock_the_account(client, factory, db_session, app):
+    """The 6-digit code is no weaker than the password: wrong codes count towards the
+    same lock-out, and a right password in between does not wipe the count."""
+    secret = pyotp.random_base32()
+    user = factory.user(Role.OFFICIAL, totp_secret=secret)
+    threshold = app.config["LOCKOUT_THRESHOLD"]
+    password_step(client, user)
+    for _ in range(threshold - 2):
+        assert send_code(client, "/auth/totp", wrong_code(secret)).status_code == 401
+    password_step(client, user)  # starting again with the password does not reset the count
+    assert send_code(client, "/auth/totp", wrong_code(secret)).status_code == 401
+    response = send_code(client, "/auth/totp", wrong_code(secret))
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+    assert user.locked_until is not None
+    # Locked: neither the right code nor the right password gets in.
+    assert send_code(client, "/auth/totp", pyotp.TOTP(secret).now()).status_code == 429
+    assert client.get("/account").status_code == 302
+    assert password_step(client, user).status_code == 429
+    assert db_session.query(AuditEvent).filter_by(action="account.locked").count() == 1
+
+
+def test_a_full_login_clears_the_failure_count(client, factory, app):
+    secret = pyotp.random_base32()
+    user = factory.user(Role.AUDITOR, totp_secret=secret)
+    password_step(client, user)
+    for _ in range(app.config["LOCKOUT_THRESHOLD"] - 1):
+        send_code(client, "/auth/totp", wrong_code(secret))
+    assert send_code(client, "/auth/totp", pyotp.TOTP(secret).now()).status_code == 303
+    assert user.failed_logins == 0 and user.locked_until is None
