@@ -74,3 +74,37 @@ def test_simultaneous_starts_make_one_application(committing_app):
     responses = race(posts)
     assert [r.status_code for r in responses] == [303] * RACERS
     assert count(committing_app, Application, voter_id=voter_id) == 1
+
+
+def test_simultaneous_wrong_passwords_all_count(committing_app):
+    """Each failure is counted on the locked row: parallel guesses cannot overwrite
+    one another's count and slip past the lock-out."""
+    Factory(committing_app, db.session).user(Role.VOTER, email="guessed@example.org")
+    threshold = committing_app.config["LOCKOUT_THRESHOLD"]
+    posts = []
+    for _ in range(threshold + 1):
+        client = committing_app.test_client()
+        data = {"email": "guessed@example.org", "password": "not the password",
+                "csrf_token": csrf_token(client, "/auth/login")}
+        posts.append(lambda c=client, d=data: c.post("/auth/login", data=d))
+    statuses = sorted(r.status_code for r in race(posts))
+    assert statuses == [401] * (threshold - 1) + [429] * 2
+    with committing_app.app_context():
+        assert db.session.query(User).filter_by(email="guessed@example.org").one().locked_until
+
+
+def test_one_totp_code_sent_twice_at_once_logs_in_once(committing_app):
+    import pyotp
+
+    secret = pyotp.random_base32()
+    Factory(committing_app, db.session).user(Role.AUDITOR, email="twice@example.org", totp_secret=secret)
+    posts = []
+    for _ in range(RACERS):
+        client = committing_app.test_client()
+        client.post("/auth/login", data={"email": "twice@example.org", "password": PASSWORD,
+                                         "csrf_token": csrf_token(client, "/auth/login")})
+        token = csrf_token(client, "/auth/totp")
+        posts.append(lambda c=client, t=token: c.post("/auth/totp", data={"code": pyotp.TOTP(secret).now(),
+                                                                          "csrf_token": t}))
+    statuses = sorted(r.status_code for r in race(posts))
+    assert statuses.count(303) == 1, statuses

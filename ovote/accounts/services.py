@@ -84,6 +84,20 @@ def find_by_email(session, email):
     return session.scalar(select(User).where(User.email == email))
 
 
+def _for_update(query):
+    """`query` on users, holding the rows it reads until commit and reading them afresh.
+
+    Concurrent logins of one account then take turns, so that no failure count or
+    last TOTP step is overwritten by a request that read it before another wrote it.
+    """
+    return query.with_for_update(of=User).execution_options(populate_existing=True)
+
+
+def lock_account(session, user):
+    """Reload `user` and hold its row until commit (see `_for_update`)."""
+    session.scalar(_for_update(select(User).where(User.id == user.id)))
+
+
 # -- signed links ---------------------------------------------------------------
 
 def _serializer(purpose):
@@ -181,7 +195,7 @@ def authenticate(session, *, email, password):
         email = normalize_email(email)
     except InvalidEmail:
         email = None
-    user = find_by_email(session, email) if email else None
+    user = session.scalar(_for_update(select(User).where(User.email == email))) if email else None
     wrong = InvalidCredentials(_("The e-mail address or password is not correct."))
     if user is None or not user.active:
         passwords.check_password(passwords.unusable_hash_for_timing(), password or "")

@@ -11,7 +11,7 @@ import pyotp
 import segno
 from flask_babel import gettext as _
 
-from ovote.accounts.services import AccountError, AccountLocked, count_failure
+from ovote.accounts.services import AccountError, AccountLocked, count_failure, lock_account
 from ovote.audit.services import record
 from ovote.personal_data import cipher
 
@@ -74,6 +74,7 @@ def verify(session, user, code, now=None):
     """Accept a fresh code for an enrolled user; raises TotpInvalid or TotpReplayed,
     or AccountLocked when the account is locked or this failure locks it (wrong
     codes count towards the password lock-out)."""
+    lock_account(session, user)
     if user.is_locked():
         raise AccountLocked(user.locked_until)
     secret = cipher().open_text(user.totp_secret_enc, context=_CONTEXT)
