@@ -25,12 +25,18 @@ def _signup_limit():
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
+def _fresh_session(*keep):
+    """Empty the session but for the language and the keys in `keep`: nothing planted
+    in it before a login step (an enrolment secret, say) survives that step."""
+    kept = {key: session[key] for key in ("lang", *keep) if key in session}
+    session.clear()
+    session.update(kept)
+
+
 def _start_session(user):
     """Regenerate the session (nothing from before login survives) and log in."""
-    lang, next_url = session.get("lang"), session.get(NEXT)
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    next_url = session.get(NEXT)
+    _fresh_session()
     login_user(user)
     session.permanent = True
     services.complete_login(db.session, user)
@@ -83,6 +89,7 @@ def login():
             return render_template("accounts/login.html", form=form), exc.status
         if not user.is_staff:
             return _start_session(user)
+        _fresh_session(NEXT)
         session[PENDING] = user.session_token
         db.session.commit()
         return redirect(url_for("accounts.totp_check" if user.totp_enrolled else "accounts.totp_enrol"), 303)

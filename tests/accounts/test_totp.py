@@ -131,3 +131,20 @@ def test_a_full_login_clears_the_failure_count(client, factory, app):
         send_code(client, "/auth/totp", wrong_code(secret))
     assert send_code(client, "/auth/totp", pyotp.TOTP(secret).now()).status_code == 303
     assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_the_password_step_starts_a_fresh_session(client, factory, db_session):
+    """A session planted in the browser before login (here with an enrolment secret
+    the planter knows) must not carry over into the staff member's enrolment."""
+    user = factory.user(Role.OFFICIAL)
+    user.totp_secret_enc = None
+    db_session.commit()
+    planted = pyotp.random_base32()
+    with client.session_transaction() as sess:
+        sess["totp_enrol_secret"] = planted
+        sess["planted"] = "by an attacker"
+    assert password_step(client, user).headers["Location"].endswith("/auth/totp/enrol")
+    page = client.get("/auth/totp/enrol").get_data(as_text=True)
+    assert planted not in page
+    with client.session_transaction() as sess:
+        assert "planted" not in sess and sess["totp_enrol_secret"] != planted
