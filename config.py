@@ -84,6 +84,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = _env_int("OVOTE_SESSION_MINUTES", 30) * 60
     PREFERRED_URL_SCHEME = _env("OVOTE_URL_SCHEME", "http")
+    #: public host name (and port, if not the default) for links in e-mails; unset,
+    #: a development server names the host the request was sent to
+    SERVER_NAME = _env("OVOTE_SERVER_NAME")
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 3600
@@ -152,6 +155,9 @@ class ProductionConfig(Config):
             problems.append("OVOTE_DATA_KEYS must hold a real data-encryption key")
         if app_config.get("INDEX_KEY") in (None, "", DEV_INDEX_KEY):
             problems.append("OVOTE_INDEX_KEY must hold a real blind-index key")
+        if not app_config.get("SERVER_NAME"):
+            # Links in e-mails would otherwise name whatever host a request claims.
+            problems.append("OVOTE_SERVER_NAME must be the site's public host name, e.g. vote.example.org")
         if app_config.get("MAIL_BACKEND") not in ("smtp",):
             problems.append("OVOTE_MAIL_BACKEND must be smtp in production")
         if not _is_country_code(app_config.get("HOME_COUNTRY")):

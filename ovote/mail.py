@@ -11,11 +11,19 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
+
+
+def external_url(endpoint, **values):
+    """The absolute URL of `endpoint` for a message: on the configured host
+    (SERVER_NAME) and scheme (PREFERRED_URL_SCHEME), never the request's, whose
+    Host header the sender chooses and whose scheme is http behind a TLS proxy."""
+    return url_for(endpoint, _external=True, _scheme=current_app.config["PREFERRED_URL_SCHEME"],
+                   **values)
 
 
 def build_message(to, subject, body):

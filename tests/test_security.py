@@ -1,4 +1,6 @@
 """The security baseline: headers, cookies, size limit, error pages, configuration."""
+import re
+
 import pytest
 
 import config as config_module
@@ -82,6 +84,7 @@ def test_unexpected_errors_leak_nothing(database_url):
 @pytest.mark.parametrize("env, message", [
     ({}, "OVOTE_SECRET_KEY must be set"),
     ({"OVOTE_SECRET_KEY": "x" * 40}, "OVOTE_DATA_KEYS must hold a real data-encryption key"),
+    ({}, "OVOTE_SERVER_NAME must be the site's public host name"),
 ])
 def test_production_refuses_unsafe_configuration(monkeypatch, env, message):
     class Production(config_module.ProductionConfig):
@@ -101,9 +104,26 @@ def test_production_starts_with_real_keys(tmp_path):
         INDEX_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode()
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.sqlite3'}"
         HOME_COUNTRY = "PT"
+        SERVER_NAME = "vote.example.org"
 
     app = create_app(Production)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_mailed_links_name_the_configured_site_not_the_request(database_url, db_session, factory):
+    """A reset link built from the request's Host header would hand the token to
+    whoever sent the request ("password-reset poisoning"); behind a TLS proxy the
+    request's scheme is http."""
+    app = make_app(database_url, SERVER_NAME="vote.example.org", PREFERRED_URL_SCHEME="https")
+    app.extensions["ovote_outbox"] = outbox = []
+    user = factory.user(email="poisoned@example.org")
+    client = app.test_client()
+    page = client.get("/auth/forgot", base_url="http://evil.example").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/auth/forgot", data={"email": user.email, "csrf_token": token},
+                           base_url="http://evil.example")
+    assert response.status_code == 200
+    assert "https://vote.example.org/auth/reset/" in outbox[-1].get_content()
 
 
 def test_unknown_environment_is_refused(monkeypatch):

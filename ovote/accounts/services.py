@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ovote.accounts import passwords
 from ovote.accounts.models import STAFF_ROLES, Role, User, utcnow
 from ovote.audit.services import record
-from ovote.mail import send_mail
+from ovote.mail import external_url, send_mail
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def read_token(session, token, purpose):
 
 
 def _link(endpoint, token):
-    return url_for(endpoint, token=token, _external=True)
+    return external_url(endpoint, token=token)
 
 
 # -- voters -----------------------------------------------------------------------
@@ -155,7 +155,7 @@ def register_voter(session, *, email, password, locale=None):
         existing = find_by_email(session, email)
         send_mail(email, _("Someone tried to create an ovote account with your address"),
                   _("An account already exists for this address. If you forgot your "
-                    "password, reset it here: %(link)s", link=url_for("accounts.forgot", _external=True)),
+                    "password, reset it here: %(link)s", link=external_url("accounts.forgot")),
                   session=session)
         record(session, actor="anonymous", action="account.signup_existing", target=f"user:{existing.id}")
         return None

@@ -14,6 +14,7 @@ def production(tmp_path, **settings):
         DATA_KEYS = base64.urlsafe_b64encode(os.urandom(32)).decode()
         INDEX_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode()
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+        SERVER_NAME = "vote.example.org"
 
     for key, value in settings.items():
         setattr(Production, key, value)
