@@ -122,7 +122,8 @@ def read_token(session, token, purpose):
     except BadSignature:
         raise InvalidToken(_("This link is not valid. Check that you copied all of it.")) from None
     user = session.get(User, payload.get("u"))
-    if user is None or user.email != payload.get("e"):
+    # A deactivated account's links die with it: no password is set on it, no address confirmed.
+    if user is None or not user.active or user.email != payload.get("e"):
         raise InvalidToken(_("This link is not valid. Check that you copied all of it."))
     if purpose == "reset" and user.password_hash[-16:] != payload.get("h"):
         raise InvalidToken(_("This link has already been used."))

@@ -157,3 +157,22 @@ def test_role_changes_are_for_staff_only_and_not_for_oneself(client, factory, lo
                                       "csrf_token": csrf_token(client, url)})
     assert response.status_code == 422 and "You cannot change your own role." in response.get_data(as_text=True)
     assert me.role is Role.COMMISSIONER
+
+
+def test_a_deactivated_member_cannot_use_their_mailed_link(app, client, factory, login_as, outbox,
+                                                           db_session):
+    login_as(factory.user(Role.COMMISSIONER))
+    create(client, email="leaver@example.org", role="auditor", consulate="")
+    member = db_session.query(User).filter_by(email="leaver@example.org").one()
+    token = csrf_token(client, "/staff/")
+    assert client.post(f"/staff/{member.id}/deactivate", data={"csrf_token": token}).status_code == 303
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/account")})
+    before = member.password_hash
+    path = link_in(outbox[-1], "/auth/reset")
+    assert client.get(path).status_code == 400
+    new = "leaver passphrase 1"
+    response = client.post(path, data={"password": new, "confirm": new, "csrf_token": csrf_token(client, "/auth/forgot")})
+    assert response.status_code == 400
+    assert "This link is not valid" in response.get_data(as_text=True)
+    db_session.refresh(member)
+    assert member.password_hash == before
