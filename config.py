@@ -151,10 +151,12 @@ class ProductionConfig(Config):
         if secret == DEV_SECRET_KEY or len(secret) < 32:
             problems.append("OVOTE_SECRET_KEY must be set to a random value of at least 32 characters")
         keys = [k.strip() for k in (app_config.get("DATA_KEYS") or "").split(",") if k.strip()]
-        if not keys or DEV_DATA_KEY in keys:
-            problems.append("OVOTE_DATA_KEYS must hold a real data-encryption key")
-        if app_config.get("INDEX_KEY") in (None, "", DEV_INDEX_KEY):
-            problems.append("OVOTE_INDEX_KEY must hold a real blind-index key")
+        if not keys or DEV_DATA_KEY in keys or not all(map(_is_key, keys)):
+            problems.append("OVOTE_DATA_KEYS must hold a real data-encryption key "
+                            "(base64url of 32 random bytes)")
+        index_key = (app_config.get("INDEX_KEY") or "").strip()
+        if index_key in ("", DEV_INDEX_KEY) or not _is_key(index_key):
+            problems.append("OVOTE_INDEX_KEY must hold a real blind-index key (base64url of 32 random bytes)")
         if not app_config.get("SERVER_NAME"):
             # Links in e-mails would otherwise name whatever host a request claims.
             problems.append("OVOTE_SERVER_NAME must be the site's public host name, e.g. vote.example.org")
@@ -164,6 +166,14 @@ class ProductionConfig(Config):
             problems.append("OVOTE_HOME_COUNTRY must be the ISO 3166-1 alpha-2 code of the home country")
         if problems:
             raise ConfigError("refusing to start in production: " + "; ".join(problems))
+
+
+def _is_key(text):
+    """True for base64url of exactly 32 bytes, the form of the data and index keys."""
+    try:
+        return len(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == 32
+    except ValueError:
+        return False
 
 
 def _is_country_code(code):

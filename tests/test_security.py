@@ -94,6 +94,30 @@ def test_production_refuses_unsafe_configuration(monkeypatch, env, message):
         create_app(Production)
 
 
+@pytest.mark.parametrize("keys, message", [
+    ({"DATA_KEYS": "change-me"}, "OVOTE_DATA_KEYS must hold a real data-encryption key"),
+    ({"DATA_KEYS": "{good},short"}, "OVOTE_DATA_KEYS must hold a real data-encryption key"),
+    ({"INDEX_KEY": "change-me"}, "OVOTE_INDEX_KEY must hold a real blind-index key"),
+])
+def test_production_refuses_keys_that_are_not_32_bytes(tmp_path, keys, message):
+    """A malformed key would only fail at the first use: every staff login and application."""
+    import base64
+    import os
+
+    good = base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+    class Production(config_module.ProductionConfig):
+        SECRET_KEY = "s" * 48
+        DATA_KEYS = keys.get("DATA_KEYS", good).format(good=good)
+        INDEX_KEY = keys.get("INDEX_KEY", good)
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+        HOME_COUNTRY = "PT"
+        SERVER_NAME = "vote.example.org"
+
+    with pytest.raises(config_module.ConfigError, match=message):
+        create_app(Production)
+
+
 def test_production_starts_with_real_keys(tmp_path):
     import base64
     import os
