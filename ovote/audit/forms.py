@@ -1,7 +1,16 @@
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+
+def no_control_characters(form, field):
+    """Refuse control characters: PostgreSQL cannot compare with a NUL byte, and no
+    actor, action or target holds one."""
+    if any(unicodedata.category(c) == "Cc" for c in field.data or ""):
+        raise ValidationError(_l("Remove the control characters from this field."))
 
 
 class AuditFilterForm(FlaskForm):
@@ -10,9 +19,9 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=80)])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=80)])
-    target = StringField(_l("Target"), validators=[Optional(), Length(max=120)])
+    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=80), no_control_characters])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=80), no_control_characters])
+    target = StringField(_l("Target"), validators=[Optional(), Length(max=120), no_control_characters])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
     #: bounded so that the page's offset fits a database integer

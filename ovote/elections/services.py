@@ -1,4 +1,5 @@
 """Consulate rules: codes, served countries (ISO 3166) and time zones."""
+import unicodedata
 import zoneinfo
 
 import pycountry
@@ -44,7 +45,15 @@ def parse_countries(codes):
     return result
 
 
-def _validate(session, *, code, host_country, timezone, served, existing=None):
+def _has_control_characters(text):
+    # NUL cannot be stored in a PostgreSQL text column; no control character belongs in a name.
+    return any(unicodedata.category(c) == "Cc" for c in text or "")
+
+
+def _validate(session, *, code, name, city, host_country, timezone, served, existing=None):
+    for field, value in (("name", name), ("city", city)):
+        if _has_control_characters(value):
+            raise ConsulateError(_("Remove the control characters from this field."), field)
     code = (code or "").strip().upper()
     if not (2 <= len(code) <= 8 and code.isalnum()):
         raise ConsulateError(_("The code must be 2 to 8 letters or digits."), "code")
@@ -64,8 +73,8 @@ def _validate(session, *, code, host_country, timezone, served, existing=None):
 
 def create_consulate(session, *, actor, code, name, city, host_country, timezone, served):
     """Create a consulate serving the given countries of residence."""
-    code, host, served = _validate(session, code=code, host_country=host_country,
-                                   timezone=timezone, served=served)
+    code, host, served = _validate(session, code=code, name=name, city=city,
+                                   host_country=host_country, timezone=timezone, served=served)
     consulate = Consulate(code=code, name=name.strip(), city=city.strip(), host_country=host,
                           timezone=timezone,
                           served=[ConsulateCountry(country_code=c) for c in served])
@@ -78,8 +87,9 @@ def create_consulate(session, *, actor, code, name, city, host_country, timezone
 
 def update_consulate(session, consulate, *, actor, code, name, city, host_country, timezone,
                      served, active=True):
-    code, host, served = _validate(session, code=code, host_country=host_country,
-                                   timezone=timezone, served=served, existing=consulate)
+    code, host, served = _validate(session, code=code, name=name, city=city,
+                                   host_country=host_country, timezone=timezone, served=served,
+                                   existing=consulate)
     consulate.code, consulate.name, consulate.city = code, name.strip(), city.strip()
     consulate.host_country, consulate.timezone, consulate.active = host, timezone, active
     keep = {row.country_code: row for row in consulate.served}
@@ -91,7 +101,13 @@ def update_consulate(session, consulate, *, actor, code, name, city, host_countr
 
 
 def consulate_by_code(session, code):
-    return session.scalar(select(Consulate).where(Consulate.code == (code or "").upper()))
+    """The consulate with this code (any case), or None. A code no consulate can have
+    (too long, not letters and digits) finds nothing before reaching the database,
+    which would refuse a NUL byte."""
+    code = (code or "").upper()
+    if not (code.isalnum() and len(code) <= 8):
+        return None
+    return session.scalar(select(Consulate).where(Consulate.code == code))
 
 
 def list_consulates(session, *, only_active=False):
@@ -128,6 +144,8 @@ def create_constituency(session, *, actor, code, name):
         raise ConstituencyError(_("The code must be 1 to 16 letters, digits or dashes."), "code")
     if not name or len(name) > 200:
         raise ConstituencyError(_("Give the constituency a name (at most 200 characters)."), "name")
+    if _has_control_characters(name):
+        raise ConstituencyError(_("Remove the control characters from this field."), "name")
     if constituency_by_code(session, code) is not None:
         raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
     constituency = Constituency(code=code, name=name)

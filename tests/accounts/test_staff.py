@@ -176,3 +176,12 @@ def test_a_deactivated_member_cannot_use_their_mailed_link(app, client, factory,
     assert "This link is not valid" in response.get_data(as_text=True)
     db_session.refresh(member)
     assert member.password_hash == before
+
+
+def test_a_consulate_code_with_a_nul_byte_is_refused(client, factory, login_as, db_session):
+    login_as(factory.user(Role.COMMISSIONER))
+    before = db_session.query(User).count()
+    response = create(client, email="nul@example.org", role="official", consulate="LI\x00S")
+    assert response.status_code == 422
+    assert "Choose a consulate from the list." in response.get_data(as_text=True)
+    assert db_session.query(User).count() == before

@@ -101,3 +101,11 @@ def test_odd_query_strings_get_the_page_not_an_error(app, client, factory, login
     assert links and all(link.startswith("/audit/?") and "_" not in link and "endpoint" not in link
                          for link in links)
     assert all("action=test.many" in link for link in links)
+
+
+@pytest.mark.parametrize("query", ["actor=user%00", "action=test%00", "target=thing:1%00"])
+def test_control_characters_in_a_filter_are_refused(client, factory, login_as, chain, query):
+    login_as(factory.user(Role.AUDITOR))
+    response = client.get(f"/audit/?{query}")
+    assert response.status_code == 200
+    assert "Remove the control characters from this field." in response.get_data(as_text=True)

@@ -49,3 +49,11 @@ def test_auditor_reads_but_cannot_add(client, factory, login_as, db_session):
 def test_others_cannot_see_constituency_admin(client, factory, login_as, role):
     login_as(factory.user(role))
     assert client.get("/constituencies/").status_code == 403
+
+
+def test_control_characters_in_a_constituency_name_are_refused(client, factory, login_as, db_session):
+    login_as(factory.user(Role.COMMISSIONER))
+    response = add(client, code="WEST", name="West\x00")
+    assert response.status_code == 422
+    assert "Remove the control characters from this field." in response.get_data(as_text=True)
+    assert db_session.query(Constituency).count() == 0

@@ -94,3 +94,20 @@ def test_consulates_serving_a_country(app, factory, db_session):
     closed = factory.consulate("OLD", served=("MC",), active=False)
     served = consulates_serving(db_session, "mc")
     assert paris in served and closed not in served and len(served) == 2
+
+
+@pytest.mark.parametrize("url", ["/consulates/PA%00R", "/consulates/PAR%00/edit", "/consulates/" + "X" * 300])
+def test_a_code_no_consulate_can_have_is_not_found(client, factory, login_as, url):
+    """A NUL byte reached PostgreSQL, which refused the query: 500 instead of 404."""
+    factory.consulate("PAR")
+    login_as(factory.user(Role.COMMISSIONER))
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("field", ["name", "city"])
+def test_control_characters_in_a_consulate_are_refused(client, factory, login_as, db_session, field):
+    login_as(factory.user(Role.COMMISSIONER))
+    response = post_new(client, **{field: "Lisbon\x00\x1b[31m"})
+    assert response.status_code == 422
+    assert "Remove the control characters from this field." in response.get_data(as_text=True)
+    assert db_session.query(Consulate).count() == 0
