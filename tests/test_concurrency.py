@@ -108,3 +108,26 @@ def test_one_totp_code_sent_twice_at_once_logs_in_once(committing_app):
                                                                           "csrf_token": t}))
     statuses = sorted(r.status_code for r in race(posts))
     assert statuses.count(303) == 1, statuses
+
+
+def test_simultaneous_audit_appends_make_one_unbroken_chain(committing_app):
+    """Each append reads the last event and links to it: two at once must not both
+    take the same place in the chain (nor fail, losing the change they record)."""
+    from ovote.audit.models import AuditEvent
+    from ovote.audit.services import record, verify_chain
+
+    def append(n):
+        def run():
+            with committing_app.app_context():
+                record(db.session, actor="cli", action="test.race", target=f"racer:{n}")
+                db.session.commit()
+                return n
+
+        return run
+
+    for round_ in range(3):
+        assert race([append(f"{round_}.{n}") for n in range(RACERS)]) == [
+            f"{round_}.{n}" for n in range(RACERS)]
+    with committing_app.app_context():
+        assert verify_chain(db.session) is None
+        assert db.session.query(AuditEvent).filter_by(action="test.race").count() == 3 * RACERS
