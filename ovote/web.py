@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ovote.accounts.models import Role, User
+from ovote.accounts.views import PENDING
 from ovote.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,9 @@ def security_headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if current_user and getattr(current_user, "is_authenticated", False):
+    # Pages of a logged-in user, or of a staff member between password and code (the
+    # enrolment page shows the new TOTP secret), stay out of the browser's cache.
+    if getattr(current_user, "is_authenticated", False) or session.get(PENDING):
         headers["Cache-Control"] = "no-store"
     return response
 

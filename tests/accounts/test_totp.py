@@ -148,3 +148,14 @@ def test_the_password_step_starts_a_fresh_session(client, factory, db_session):
     assert planted not in page
     with client.session_transaction() as sess:
         assert "planted" not in sess and sess["totp_enrol_secret"] != planted
+
+
+def test_the_enrolment_page_is_not_stored_by_the_browser(client, factory, db_session):
+    """It shows the new TOTP secret before the staff member is logged in."""
+    user = factory.user(Role.OFFICIAL)
+    user.totp_secret_enc = None
+    db_session.commit()
+    password_step(client, user)
+    response = client.get("/auth/totp/enrol")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
