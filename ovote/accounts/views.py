@@ -144,6 +144,9 @@ def totp_enrol():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
+        # The session is a signed cookie: a copy of it stays valid until the token it
+        # names changes. This ends the account's other sessions too.
+        current_user.rotate_session_token()
         record(db.session, actor=current_user, action="account.logout", target=f"user:{current_user.id}")
         db.session.commit()
     logout_user()

@@ -106,6 +106,18 @@ def test_logout_needs_post_with_csrf(client, factory, login_as):
     assert client.get("/account").status_code == 302
 
 
+def test_a_session_cookie_copied_before_logout_is_dead_after_it(app, client, factory):
+    """Sessions live in the signed cookie: only the account's session token, which
+    the cookie names, can end them on the server."""
+    user = factory.user()
+    post_login(client, user.email, PASSWORD)
+    copied = client.get_cookie("session", domain="ovote.test").value
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/account")})
+    elsewhere = app.test_client()
+    elsewhere.set_cookie("session", copied, domain="ovote.test")
+    assert elsewhere.get("/account").status_code == 302
+
+
 def test_password_reset_flow(client, factory, outbox, db_session):
     user = factory.user(email="forgetful@example.org")
     old_token = user.session_token
