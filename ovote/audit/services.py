@@ -98,6 +98,10 @@ def verify_chain(session, batch=1000):
             details = json.loads(event.details)
         except ValueError:
             return ChainBreak(event.seq, "details are not valid JSON")
+        # The hash covers the parsed value; the stored text, which the audit page
+        # shows, must be exactly its canonical form (a repeated key parses away).
+        if event.details != _canonical(details):
+            return ChainBreak(event.seq, "details are not in canonical form")
         digest = event_hash(
             event.seq, event.at, event.actor, event.action, event.target, details, event.prev_hash
         )

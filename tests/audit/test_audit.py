@@ -36,6 +36,9 @@ def test_intact_chain_verifies(app, chain, db_session):
     (lambda e: setattr(e, "action", "test.other"), "hash does not match"),
     (lambda e: setattr(e, "prev_hash", "f" * 64), "prev_hash does not match"),
     (lambda e: setattr(e, "details", "{not json"), "not valid JSON"),
+    # Parses to the same value, so the hash agrees, but the page shows the text: "n": 9 first.
+    (lambda e: setattr(e, "details", '{"n":9,"n":2,"name":"Zoë"}'), "not in canonical form"),
+    (lambda e: setattr(e, "details", e.details.replace("Zoë", "Zo\\u00eb")), "not in canonical form"),
 ])
 def test_a_changed_event_is_named(app, chain, db_session, tamper, reason):
     victim = chain[2]
