@@ -131,3 +131,40 @@ def test_simultaneous_audit_appends_make_one_unbroken_chain(committing_app):
     with committing_app.app_context():
         assert verify_chain(db.session) is None
         assert db.session.query(AuditEvent).filter_by(action="test.race").count() == 3 * RACERS
+
+
+def commissioner_clients(app, email, url, count):
+    Factory(app, db.session).user(Role.COMMISSIONER, email=email)
+    with app.app_context():
+        who = SimpleNamespace(session_token=db.session.query(User).filter_by(email=email).one().session_token)
+    clients = []
+    for _ in range(count):
+        client = app.test_client()
+        log_in(app, client, who)
+        clients.append((client, csrf_token(client, url)))
+    return clients
+
+
+def test_simultaneous_consulates_with_one_code_make_one(committing_app):
+    from ovote.elections.models import Consulate
+
+    data = {"code": "RACE", "name": "Consulate", "city": "City", "host_country": "PT",
+            "timezone": "Europe/Lisbon", "served": ["PT"]}
+    posts = [lambda c=c, t=t: c.post("/consulates/new", data=dict(data, csrf_token=t))
+             for c, t in commissioner_clients(committing_app, "chair1@example.org", "/consulates/new", RACERS)]
+    responses = race(posts)
+    assert sorted(r.status_code for r in responses) == [303] + [422] * (RACERS - 1)
+    assert all("Another consulate already uses the code RACE." in r.get_data(as_text=True)
+               for r in responses if r.status_code == 422)
+    assert count(committing_app, Consulate, code="RACE") == 1
+
+
+def test_simultaneous_staff_accounts_with_one_address_make_one(committing_app):
+    data = {"email": "newcomer@example.org", "role": "auditor", "consulate": ""}
+    posts = [lambda c=c, t=t: c.post("/staff/new", data=dict(data, csrf_token=t))
+             for c, t in commissioner_clients(committing_app, "chair2@example.org", "/staff/new", RACERS)]
+    responses = race(posts)
+    assert sorted(r.status_code for r in responses) == [303] + [422] * (RACERS - 1)
+    assert all("An account with this e-mail address already exists." in r.get_data(as_text=True)
+               for r in responses if r.status_code == 422)
+    assert count(committing_app, User, email="newcomer@example.org") == 1

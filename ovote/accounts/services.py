@@ -301,8 +301,12 @@ def create_staff(session, *, actor, email, role, consulate=None, password=None):
         password_hash = passwords.unusable_hash()
     user = User(email=email, role=role, consulate=consulate, password_hash=password_hash,
                 email_confirmed_at=utcnow())
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        # Made a moment ago by a concurrent request: the unique constraint decides.
+        raise StaffError(_("An account with this e-mail address already exists.")) from None
     record(session, actor=actor, action="staff.create", target=f"user:{user.id}",
            details={"role": role.value, "consulate": consulate.code if consulate else None})
     if password is None:

@@ -1,10 +1,12 @@
 """Consulate rules: codes, served countries (ISO 3166) and time zones."""
 import unicodedata
 import zoneinfo
+from contextlib import contextmanager
 
 import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ovote.audit.services import record
 from ovote.elections.models import Constituency, Consulate, ConsulateCountry
@@ -71,6 +73,18 @@ def _validate(session, *, code, name, city, host_country, timezone, served, exis
     return code, host[0], served
 
 
+@contextmanager
+def _code_taken_is_refused(session, code):
+    """Write the changes made in the block in a savepoint; a code taken meanwhile by a
+    concurrent request (the unique constraint decides) is refused like a taken one."""
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError:
+        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code),
+                             "code") from None
+
+
 def create_consulate(session, *, actor, code, name, city, host_country, timezone, served):
     """Create a consulate serving the given countries of residence."""
     code, host, served = _validate(session, code=code, name=name, city=city,
@@ -78,8 +92,8 @@ def create_consulate(session, *, actor, code, name, city, host_country, timezone
     consulate = Consulate(code=code, name=name.strip(), city=city.strip(), host_country=host,
                           timezone=timezone,
                           served=[ConsulateCountry(country_code=c) for c in served])
-    session.add(consulate)
-    session.flush()
+    with _code_taken_is_refused(session, code):
+        session.add(consulate)
     record(session, actor=actor, action="consulate.create", target=f"consulate:{code}",
            details={"served": served, "host_country": host})
     return consulate
@@ -90,11 +104,11 @@ def update_consulate(session, consulate, *, actor, code, name, city, host_countr
     code, host, served = _validate(session, code=code, name=name, city=city,
                                    host_country=host_country, timezone=timezone, served=served,
                                    existing=consulate)
-    consulate.code, consulate.name, consulate.city = code, name.strip(), city.strip()
-    consulate.host_country, consulate.timezone, consulate.active = host, timezone, active
-    keep = {row.country_code: row for row in consulate.served}
-    consulate.served = [keep.get(c) or ConsulateCountry(country_code=c) for c in served]
-    session.flush()
+    with _code_taken_is_refused(session, code):
+        consulate.code, consulate.name, consulate.city = code, name.strip(), city.strip()
+        consulate.host_country, consulate.timezone, consulate.active = host, timezone, active
+        keep = {row.country_code: row for row in consulate.served}
+        consulate.served = [keep.get(c) or ConsulateCountry(country_code=c) for c in served]
     record(session, actor=actor, action="consulate.update", target=f"consulate:{code}",
            details={"served": served, "host_country": host, "active": active})
     return consulate
