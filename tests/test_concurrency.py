@@ -168,3 +168,15 @@ def test_simultaneous_staff_accounts_with_one_address_make_one(committing_app):
     assert all("An account with this e-mail address already exists." in r.get_data(as_text=True)
                for r in responses if r.status_code == 422)
     assert count(committing_app, User, email="newcomer@example.org") == 1
+
+
+def test_simultaneous_constituencies_with_one_code_make_one(committing_app):
+    from ovote.elections.models import Constituency
+
+    posts = [lambda c=c, t=t: c.post("/constituencies/", data={"code": "RACE", "name": "Race",
+                                                               "csrf_token": t})
+             for c, t in commissioner_clients(committing_app, "chair3@example.org", "/constituencies/",
+                                              RACERS)]
+    responses = race(posts)
+    assert sorted(r.status_code for r in responses) == [303] + [422] * (RACERS - 1)
+    assert count(committing_app, Constituency, code="RACE") == 1

@@ -163,7 +163,11 @@ def create_constituency(session, *, actor, code, name):
     if constituency_by_code(session, code) is not None:
         raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
     constituency = Constituency(code=code, name=name)
-    session.add(constituency)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(constituency)
+    except IntegrityError:  # taken a moment ago by a concurrent request
+        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code),
+                                "code") from None
     record(session, actor=actor, action="constituency.create", target=f"constituency:{code}")
     return constituency
