@@ -1,9 +1,8 @@
 """The e-mail a voter gets at every change of their application's state, in their language."""
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ovote.mail import send_mail
+from ovote.mail import external_url, send_mail
 from ovote.registration.models import ApplicationState
 
 
@@ -44,5 +43,5 @@ def notify(session, application):
     """Mail the voter about the application's current state once the change commits."""
     voter = application.voter
     with force_locale(voter.locale or "en"):
-        subject, body = _message(application, url_for("registration.status", _external=True))
+        subject, body = _message(application, external_url("registration.status"))
         send_mail(voter.email, subject, body, session=session)
