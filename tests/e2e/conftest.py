@@ -90,7 +90,7 @@ def browser_page(browser, live_server):
     """A phone-sized page (360 px wide) in a fresh browser context."""
     context = browser.new_context(viewport={"width": 360, "height": 780}, base_url=live_server.url)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.console_errors = errors

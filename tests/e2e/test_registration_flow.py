@@ -160,7 +160,7 @@ def test_a_new_voter_registers_and_an_official_verifies_them(browser, browser_pa
     official_context = browser.new_context(viewport={"width": 1280, "height": 900},
                                            base_url=live_server.url)
     official_page = official_context.new_page()
-    official_page.set_default_timeout(15000)
+    official_page.set_default_timeout(30000)
     try:
         verify_as_official(official_page, secret)
     finally:
