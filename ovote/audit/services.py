@@ -85,8 +85,15 @@ class ChainBreak:
     reason: str
 
 
-def verify_chain(session, batch=1000):
-    """Walk the whole chain; return None if intact, else the first ChainBreak."""
+def verify_chain(session, batch=1000, anchors=()):
+    """Walk the whole chain; return None if intact, else the first ChainBreak.
+
+    A chain is only self-consistent: whoever can write the table can drop its
+    newest events, or rewrite it all, and still have it verify. `anchors` are
+    (seq, hash) pairs published elsewhere earlier (see `head`); each must still
+    be in the chain, unchanged.
+    """
+    anchors = dict(anchors)
     prev, expected_seq = GENESIS, 1
     query = select(AuditEvent).order_by(AuditEvent.seq)
     for event in session.execute(query.execution_options(yield_per=batch)).scalars():
@@ -107,8 +114,22 @@ def verify_chain(session, batch=1000):
         )
         if digest != event.hash:
             return ChainBreak(event.seq, "hash does not match the event's contents")
+        if event.seq in anchors and anchors.pop(event.seq) != event.hash:
+            return ChainBreak(event.seq, "differs from the published anchor")
         prev, expected_seq = event.hash, expected_seq + 1
+    if anchors:
+        missing = min(anchors)
+        return ChainBreak(missing, f"event {missing} of a published anchor is gone (the chain ends at "
+                                   f"{expected_seq - 1})")
     return None
+
+
+def head(session):
+    """(seq, hash) of the newest event, (0, GENESIS) for an empty log: the anchor to publish."""
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
 
 
 def count(session):

@@ -112,3 +112,31 @@ def test_control_characters_in_a_filter_are_refused(client, factory, login_as, c
     response = client.get(f"/audit/?{query}")
     assert response.status_code == 200
     assert "Remove the control characters from this field." in response.get_data(as_text=True)
+
+
+def test_a_published_anchor_catches_dropped_newest_events(app, chain, db_session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["audit", "verify"])
+    anchor = result.output.strip().splitlines()[-1].removeprefix("head ")
+    assert anchor == f"{chain[-1].seq}:{chain[-1].hash}"
+    assert runner.invoke(args=["audit", "verify", "--anchor", anchor]).exit_code == 0
+    # Dropping the newest events leaves a chain that is consistent on its own...
+    db_session.delete(chain[-1])
+    db_session.delete(chain[-2])
+    db_session.commit()
+    assert verify_chain(db_session) is None
+    # ...but not with the anchor kept elsewhere.
+    result = runner.invoke(args=["audit", "verify", "--anchor", anchor])
+    assert result.exit_code == 1
+    assert f"BROKEN at event {chain[-1].seq}: event {chain[-1].seq} of a published anchor is gone" in result.output
+
+
+def test_a_rewritten_event_at_an_anchor_is_named(chain, db_session):
+    assert verify_chain(db_session, anchors=[(chain[1].seq, "0" * 64)]).reason == \
+        "differs from the published anchor"
+
+
+@pytest.mark.parametrize("anchor", ["12", "x:" + "a" * 64, "3:" + "A" * 64, "3:abc"])
+def test_malformed_anchors_are_refused(app, chain, anchor):
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--anchor", anchor])
+    assert result.exit_code == 2 and "is not SEQ:HASH" in result.output
