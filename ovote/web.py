@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ovote.accounts.models import Role, User
+from ovote.accounts.services import set_locale
 from ovote.accounts.views import PENDING
 from ovote.extensions import db, login_manager
 
@@ -49,7 +50,7 @@ def choose_language():
         return redirect(url_for("web.home")), 303
     session["lang"] = lang
     if current_user.is_authenticated:
-        current_user.locale = lang
+        set_locale(db.session, current_user, lang)
         db.session.commit()
     target = request.form.get("next") or ""
     from ovote.accounts.access import is_safe_next

@@ -188,3 +188,15 @@ def test_right_to_left_locales_get_the_rtl_stylesheet(client, app, monkeypatch):
     assert "العربية" in page  # the language offered under its own name
     page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert 'dir="ltr"' in page and "bootstrap.min.css" in page
+
+
+def test_a_saved_language_choice_is_audited(client, factory, login_as, db_session):
+    from ovote.audit.models import AuditEvent
+
+    user = login_as(factory.user())
+    client.post("/lang", data={"lang": "fr", "csrf_token": csrf_token(client, "/")})
+    assert user.locale == "fr"
+    event = db_session.query(AuditEvent).filter_by(action="account.locale").one()
+    assert event.target == f"user:{user.id}" and '"to":"fr"' in event.details
+    client.post("/lang", data={"lang": "fr", "csrf_token": csrf_token(client, "/")})
+    assert db_session.query(AuditEvent).filter_by(action="account.locale").count() == 1

@@ -339,6 +339,15 @@ def change_staff_role(session, *, actor, user, role, consulate=None):
                     "after": {"role": role.value, "consulate": consulate.code if consulate else None}})
 
 
+def set_locale(session, user, locale):
+    """Save a user's interface language (an account change, so it is audited)."""
+    if user.locale != locale:
+        record(session, actor=user, action="account.locale", target=f"user:{user.id}",
+               details={"from": user.locale, "to": locale})
+        user.locale = locale
+        session.flush()
+
+
 def set_active(session, *, actor, user, active):
     if actor.id == user.id and not active:
         raise StaffError(_("You cannot deactivate your own account."))
