@@ -3,6 +3,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
@@ -12,6 +13,20 @@ from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions, except that a static file never writes the cookie.
+
+    A browser fetches a page's stylesheets, scripts and icon while, or after, it
+    navigates to the next page. A static response carrying the session it was sent
+    with could land after the next page's response and overwrite the newer cookie,
+    losing, say, the page to return to after the second login factor."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
 
 
 def create_app(config=None):
@@ -28,6 +43,7 @@ def create_app(config=None):
     if isinstance(config, dict):
         app.config.update(config)
     base.check(app.config)
+    app.session_interface = SessionInterface()
     _prepare_sqlite(app)
 
     db.init_app(app)

@@ -83,6 +83,9 @@ def security_headers(response):
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     # Pages of a logged-in user, or of a staff member between password and code (the
     # enrolment page shows the new TOTP secret), stay out of the browser's cache.
+    # Static files are the same for everyone: no user is loaded for them.
+    if request.endpoint == "static":
+        return response
     if getattr(current_user, "is_authenticated", False) or session.get(PENDING):
         headers["Cache-Control"] = "no-store"
     return response

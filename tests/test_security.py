@@ -42,6 +42,23 @@ def test_session_cookie_flags(client, factory):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_static_files_never_write_the_session_cookie(client, factory, login_as, logged_in):
+    """A stylesheet or icon fetched alongside the next page must not overwrite the cookie
+    that page set (it once lost the page to return to after the TOTP step)."""
+    if logged_in:
+        login_as(factory.user())
+    with client.session_transaction() as session:
+        session["after_login"] = "/staff/"  # an anonymous session with content
+    for url in ("/static/css/app.css", "/static/js/app.js", "/static/favicon.svg"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not response.headers.getlist("Set-Cookie"), url
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    with client.session_transaction() as session:
+        assert session["after_login"] == "/staff/"
+
+
 def test_oversized_body_gets_413(client, app):
     body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post("/auth/login", data=body, content_type="application/octet-stream")
