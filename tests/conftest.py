@@ -9,6 +9,7 @@ import smtplib
 
 import pytest
 from flask_login.utils import _create_identifier
+from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 import config as config_module
@@ -21,6 +22,10 @@ from ovote.personal_data import cipher
 from tests.databases import fresh_database, upgrade_to_head
 
 PASSWORD = "correct horse battery"
+
+# Property tests check results, never speed: a loaded CI machine must not fail them.
+settings.register_profile("ovote", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ovote")
 
 
 @pytest.fixture(scope="session")
