@@ -98,6 +98,9 @@ class Config:
     SIGNUP_RATE_LIMIT = _env("OVOTE_SIGNUP_RATE_LIMIT", "5 per minute")
     LOCKOUT_THRESHOLD = _env_int("OVOTE_LOCKOUT_THRESHOLD", 5)
     LOCKOUT_MINUTES = _env_int("OVOTE_LOCKOUT_MINUTES", 15)
+    #: reverse proxies in front of the app whose X-Forwarded-For/-Proto it believes
+    #: (0: none, the client's address is the socket's; never more than you run)
+    TRUSTED_PROXIES = _env_int("OVOTE_TRUSTED_PROXIES", 0)
     TOKEN_MAX_AGE_HOURS = _env_int("OVOTE_TOKEN_HOURS", 24)
 
     MAIL_BACKEND = _env("OVOTE_MAIL_BACKEND", "console")  # console | file | smtp

@@ -7,6 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -44,6 +45,11 @@ def create_app(config=None):
         app.config.update(config)
     base.check(app.config)
     app.session_interface = SessionInterface()
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address (rate limits) and scheme (HSTS, Secure
+        # cookies) as the proxies report them; a client's own headers are dropped.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     _prepare_sqlite(app)
 
     db.init_app(app)

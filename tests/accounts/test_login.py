@@ -146,34 +146,65 @@ def test_password_reset_for_unknown_address_says_the_same(client, outbox):
 
 
 @pytest.fixture
-def rate_limited_app(tmp_path):
-    """A second app with rate limits on. The limiter is one object shared by every
-    app in the process, so it is switched off again for the other tests."""
+def limited_app(tmp_path):
+    """Build a second app with rate limits on. The limiter is one object shared by
+    every app in the process, so it is switched off again for the other tests."""
     from ovote.extensions import db, limiter
     from tests.databases import fresh_database, upgrade_to_head
 
-    # A fresh key prefix: with OVOTE_REDIS_URL set the counters live in Redis,
-    # which outlives this process.
-    app = make_app(fresh_database("ratelimit", tmp_path), RATELIMIT_ENABLED=True,
-                   LOGIN_RATE_LIMIT="3 per minute", RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
-    upgrade_to_head(app)
-    limiter.enabled = True  # the autouse `rate_limits_off` ran before this fixture
-    yield app
+    apps = []
+
+    def build(**overrides):
+        # A fresh key prefix: with OVOTE_REDIS_URL set the counters live in Redis,
+        # which outlives this process.
+        app = make_app(fresh_database(f"ratelimit{len(apps)}", tmp_path), RATELIMIT_ENABLED=True,
+                       LOGIN_RATE_LIMIT="3 per minute", RATELIMIT_KEY_PREFIX=uuid.uuid4().hex,
+                       **overrides)
+        upgrade_to_head(app)
+        apps.append(app)
+        limiter.enabled = True  # the autouse `rate_limits_off` ran before this fixture
+        return app
+
+    yield build
     limiter.enabled = False
-    with app.app_context():
-        db.engine.dispose()
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
-def test_login_rate_limit(rate_limited_app):
-    client = rate_limited_app.test_client()
+def failed_logins(client, times, **headers):
     token = csrf_token(client, "/auth/login")
-    statuses = [client.post("/auth/login", data={"email": "x@example.org", "password": "nope",
-                                                 "csrf_token": token}).status_code
-                for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
-    refused = client.post("/auth/login", data={"csrf_token": token})
+    return [client.post("/auth/login", headers=headers,
+                        data={"email": "x@example.org", "password": "nope", "csrf_token": token}
+                        ).status_code
+            for _ in range(times)]
+
+
+def test_login_rate_limit(limited_app):
+    client = limited_app().test_client()
+    assert failed_logins(client, 4) == [401, 401, 401, 429]
+    refused = client.post("/auth/login", data={"csrf_token": csrf_token(client, "/auth/login")})
     assert refused.status_code == 429
     assert "You have tried too often" in refused.get_data(as_text=True)
+
+
+def test_a_client_cannot_pick_its_address_with_forwarded_headers(limited_app):
+    client = limited_app().test_client()
+    statuses = [failed_logins(client, 1, **{"X-Forwarded-For": f"203.0.113.{i}"})[0] for i in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_allowance(limited_app):
+    """With OVOTE_TRUSTED_PROXIES=1 the address the proxy appends is the client's: one
+    client is limited, another behind the same proxy is not, and whatever a client
+    put in front of the proxy's entry is ignored."""
+    app = limited_app(TRUSTED_PROXIES=1)
+    client = app.test_client()
+    assert failed_logins(client, 4, **{"X-Forwarded-For": "198.51.100.7, 203.0.113.1"}) == [401, 401, 401, 429]
+    assert failed_logins(client, 1, **{"X-Forwarded-For": "203.0.113.2"}) == [401]
+    assert failed_logins(client, 1, **{"X-Forwarded-For": "198.51.100.8, 203.0.113.1"}) == [429]
+    headers = app.test_client().get("/", headers={"X-Forwarded-Proto": "https"}).headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_deactivated_account_cannot_log_in(client, factory, db_session):
