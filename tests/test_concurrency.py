@@ -110,6 +110,38 @@ def test_one_totp_code_sent_twice_at_once_logs_in_once(committing_app):
     assert statuses.count(303) == 1, statuses
 
 
+def test_two_enrolments_at_once_keep_one_secret(committing_app):
+    """Two windows past the password step each hold their own new secret: one
+    enrolment wins, the other is sent to the code page, and the stored secret is the
+    winner's (not silently replaced by the second)."""
+    import pyotp
+
+    from ovote.accounts import totp
+
+    with committing_app.app_context():
+        user = Factory(committing_app, db.session)._user(Role.OFFICIAL, email="enrol@example.org")
+        user.totp_secret_enc = None  # not enrolled yet: the first login asks for it
+        db.session.commit()
+    posts, secrets = [], []
+    for _ in range(RACERS):
+        client = committing_app.test_client()
+        client.post("/auth/login", data={"email": "enrol@example.org", "password": PASSWORD,
+                                         "csrf_token": csrf_token(client, "/auth/login")})
+        token = csrf_token(client, "/auth/totp/enrol")
+        with client.session_transaction() as session:
+            secrets.append(session["totp_enrol_secret"])
+        posts.append(lambda c=client, t=token, s=secrets[-1]: c.post(
+            "/auth/totp/enrol", data={"code": pyotp.TOTP(s).now(), "csrf_token": t}))
+    responses = race(posts)
+    won = [i for i, r in enumerate(responses) if r.headers.get("Location", "").endswith("/account")]
+    assert len(won) == 1, [(r.status_code, r.headers.get("Location")) for r in responses]
+    lost = [(r.status_code, r.headers.get("Location")) for i, r in enumerate(responses) if i not in won]
+    assert all(status in (302, 303) and (where or "").endswith("/auth/totp") for status, where in lost), lost
+    with committing_app.app_context():
+        user = db.session.query(User).filter_by(email="enrol@example.org").one()
+        assert totp.secret_of(user) == secrets[won[0]]
+
+
 def test_simultaneous_audit_appends_make_one_unbroken_chain(committing_app):
     """Each append reads the last event and links to it: two at once must not both
     take the same place in the chain (nor fail, losing the change they record)."""

@@ -27,6 +27,10 @@ class TotpReplayed(AccountError):
     status = 401
 
 
+class TotpAlreadyEnrolled(AccountError):
+    status = 409
+
+
 def new_secret():
     return pyotp.random_base32()
 
@@ -62,8 +66,16 @@ def _check(secret, code, last_step, now):
 
 
 def enrol(session, user, secret, code, now=None):
-    """Store `secret` for `user` once they prove their app produces its codes."""
+    """Store `secret` for `user` once they prove their app produces its codes.
+
+    The row is held until commit: of two enrolments at once (two windows, each with
+    its own secret), one wins and the other is told, instead of silently replacing
+    the secret the first one's app already holds."""
     step = _check(secret, code, None, now or time.time())
+    lock_account(session, user)
+    if user.totp_enrolled:
+        raise TotpAlreadyEnrolled(_("An authenticator was set up for this account meanwhile, in "
+                                    "another window. Enter the 6-digit code of the app used there."))
     user.totp_secret_enc = cipher().seal(secret, context=_CONTEXT)
     user.totp_last_step = step
     record(session, actor=user, action="account.totp_enrolled", target=f"user:{user.id}")

@@ -124,13 +124,20 @@ def totp_check():
 @limiter.limit(_login_limit, methods=["POST"])
 def totp_enrol():
     user = _pending_user()
-    if user is None or user.totp_enrolled:
+    if user is None:
         return redirect(url_for("accounts.login"))
+    if user.totp_enrolled:  # meanwhile, in another window
+        return redirect(url_for("accounts.totp_check"))
     secret = session.setdefault("totp_enrol_secret", totp.new_secret())
     form = TotpForm()
     if form.validate_on_submit():
         try:
             totp.enrol(db.session, user, secret, form.code.data)
+        except totp.TotpAlreadyEnrolled as exc:
+            db.session.rollback()
+            session.pop("totp_enrol_secret", None)
+            flash(exc.message, "warning")
+            return redirect(url_for("accounts.totp_check"), 303)
         except services.AccountError as exc:
             flash(exc.message, "danger")
         else:

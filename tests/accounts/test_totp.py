@@ -84,6 +84,26 @@ def test_enrolment_at_first_login(app, client, factory, db_session):
     assert db_session.query(AuditEvent).filter_by(action="account.totp_enrolled").count() == 1
 
 
+def test_an_enrolment_finished_meanwhile_elsewhere_is_kept(app, client, factory, db_session):
+    """A second window that reaches enrolment after the first finished keeps nothing
+    of its own secret: it is sent to the code page with a message."""
+    user = factory.user(Role.OFFICIAL)
+    user.totp_secret_enc = None
+    db_session.commit()
+    password_step(client, user)
+    client.get("/auth/totp/enrol")
+    with client.session_transaction() as sess:
+        secret = sess["totp_enrol_secret"]
+    kept = pyotp.random_base32()
+    with app.test_request_context():
+        totp.enrol(db_session, user, kept, pyotp.TOTP(kept).now())  # the other window
+        with pytest.raises(totp.TotpAlreadyEnrolled):
+            totp.enrol(db_session, user, secret, pyotp.TOTP(secret).now())
+    assert client.get("/auth/totp/enrol").headers["Location"].endswith("/auth/totp")
+    with app.app_context():
+        assert totp.secret_of(user) == kept
+
+
 def test_codes_from_adjacent_steps_are_accepted_but_not_older_ones(app, factory, db_session):
     with app.test_request_context():
         secret = pyotp.random_base32()
