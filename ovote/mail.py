@@ -3,19 +3,56 @@
 Backends: `smtp` (production), `file` (one .eml per message in OVOTE_MAIL_DIR,
 for development and the browser tests), `console` (logged), `memory` (kept in
 `app.extensions["ovote_outbox"]`, for unit tests).
+
+A message the backend refuses (mail server down, say) is not lost and does not
+fail the request whose change already committed: it is kept, sealed, in
+`undelivered_mail`, and `ovote mail retry` sends it again.
 """
 import logging
 import smtplib
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import DateTime, Integer, String, Text, event, insert, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ovote.extensions import db
+from ovote.personal_data import cipher
 
 log = logging.getLogger(__name__)
+_SEALED = "mail.message"
+#: longest wait between two attempts at one message
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+
+def _utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class UndeliveredMail(db.Model):
+    """A message the mail backend did not take; `ovote mail retry` sends it again.
+
+    The whole message is sealed: it may hold a password-reset or confirmation link."""
+
+    __tablename__ = "undelivered_mail"
+    SEALED_COLUMNS = {"message_enc": _SEALED}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+    #: why the last attempt failed (the backend's error, never the message)
+    last_error: Mapped[str] = mapped_column(String(300), nullable=False)
+    message_enc: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+def retry_delay(attempts):
+    """Wait after `attempts` failed attempts: 1, 2, 4 ... minutes, at most MAX_RETRY_DELAY."""
+    return min(timedelta(minutes=2 ** min(attempts - 1, 20)), MAX_RETRY_DELAY)
 
 
 def external_url(endpoint, **values):
@@ -60,7 +97,55 @@ _PENDING = "ovote.mail.pending"
 def _send_pending(session):
     if not session.in_nested_transaction():
         for msg in session.info.pop(_PENDING, []):
+            try:
+                _deliver(msg)
+            except OSError as exc:  # smtplib's errors, refused connections, timeouts, full disks
+                _keep_undelivered(msg, exc)
+
+
+def _keep_undelivered(msg, exc):
+    """Store a message the backend refused. The change it reports has committed, so
+    the request goes on; the store uses its own connection (the session that
+    committed cannot run SQL inside this hook)."""
+    log.error("mail to %s not delivered (%s); kept for `ovote mail retry`", msg["To"], exc)
+    now = _utcnow()
+    with db.engine.begin() as connection:
+        connection.execute(insert(UndeliveredMail).values(
+            created_at=now, attempts=1, next_attempt_at=now + retry_delay(1),
+            last_error=_describe(exc), message_enc=cipher().seal(bytes(msg), context=_SEALED)))
+
+
+def _describe(exc):
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def retry_undelivered(session, *, now=None, everything=False):
+    """Send again each kept message whose next attempt is due (or all of them, with
+    `everything`); returns (sent, still undelivered). One message per transaction,
+    each row held while it is sent, so two runs at once never send a message twice."""
+    now = now or _utcnow()
+    sent = failed = 0
+    last = 0
+    while True:
+        query = select(UndeliveredMail).where(UndeliveredMail.id > last).order_by(UndeliveredMail.id)
+        if not everything:
+            query = query.where(UndeliveredMail.next_attempt_at <= now)
+        row = session.scalar(query.limit(1).with_for_update(skip_locked=True))
+        if row is None:
+            return sent, failed
+        last = row.id
+        msg = message_from_bytes(cipher().open(row.message_enc, context=_SEALED), policy=policy.default)
+        try:
             _deliver(msg)
+        except OSError as exc:
+            row.attempts += 1
+            row.last_error = _describe(exc)
+            row.next_attempt_at = now + retry_delay(row.attempts)
+            failed += 1
+        else:
+            session.delete(row)
+            sent += 1
+        session.commit()
 
 
 @event.listens_for(Session, "after_rollback")

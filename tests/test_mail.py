@@ -82,3 +82,108 @@ def test_mail_about_a_change_that_rolls_back_is_never_sent(app, db_session, outb
         db_session.rollback()
         db_session.commit()
     assert outbox == []
+
+
+# -- a mail server that is down ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def committing_app(tmp_path_factory):
+    """Undelivered mail is kept through a connection of its own, after the commit: this
+    needs a database whose transactions really commit (not the test's SAVEPOINTs)."""
+    from ovote.extensions import db
+    from tests.conftest import make_app
+    from tests.databases import fresh_database, upgrade_to_head
+
+    app = make_app(fresh_database("mail", tmp_path_factory.mktemp("mail")), MAIL_BACKEND="smtp")
+    upgrade_to_head(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class DownSMTP:
+    def __init__(self, host, port, timeout):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def kept(app):
+    from ovote.extensions import db
+    from ovote.mail import UndeliveredMail
+
+    with app.app_context():
+        rows = db.session.query(UndeliveredMail).order_by(UndeliveredMail.id).all()
+        db.session.expunge_all()
+        return rows
+
+
+def test_a_refused_message_is_kept_and_the_committed_change_stands(committing_app, monkeypatch):
+    from ovote.accounts.models import User
+    from ovote.extensions import db
+    from tests.conftest import csrf_token
+
+    monkeypatch.setattr(smtplib, "SMTP", DownSMTP)
+    client = committing_app.test_client()
+    response = client.post("/auth/signup", data={
+        "email": "down@example.org", "password": "correct horse battery", "confirm": "correct horse battery",
+        "csrf_token": csrf_token(client, "/auth/signup")})
+    assert response.status_code == 200  # the sign-up committed; the visitor is not shown an error
+    assert "Check your e-mail" in response.get_data(as_text=True)
+    with committing_app.app_context():
+        assert db.session.query(User).filter_by(email="down@example.org").count() == 1
+    [row] = kept(committing_app)
+    assert row.attempts == 1 and "ConnectionRefusedError" in row.last_error
+    assert (row.next_attempt_at - row.created_at).total_seconds() == 60
+    # Sealed: neither the address nor the confirmation link can be read in the database.
+    assert "down@example.org" not in row.message_enc and "/auth/confirm/" not in row.message_enc
+
+
+def test_mail_retry_sends_kept_messages_once_the_server_is_back(committing_app, monkeypatch):
+    from ovote.extensions import db
+    from ovote.mail import UndeliveredMail
+
+    runner = committing_app.test_cli_runner()
+    monkeypatch.setattr(smtplib, "SMTP", DownSMTP)
+    [before] = kept(committing_app)
+    result = runner.invoke(args=["mail", "retry"])  # not due yet: nothing tried
+    assert result.exit_code == 1 and "sent 0, failed again 0, 1 kept" in result.output
+    result = runner.invoke(args=["mail", "retry", "--all"])  # still down
+    assert result.exit_code == 1 and "failed again 1" in result.output
+    assert "1 message(s) undelivered" in result.output
+    [row] = kept(committing_app)
+    assert row.attempts == 2 and row.next_attempt_at > before.next_attempt_at
+
+    class UpSMTP(FakeSMTP):
+        def send_message(self, message):
+            super().send_message(message)
+            self.calls.append(("body", message.get_content()))
+
+    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", UpSMTP)
+    with committing_app.app_context():  # make it due
+        db.session.query(UndeliveredMail).update({"next_attempt_at": row.created_at})
+        db.session.commit()
+    result = runner.invoke(args=["mail", "retry"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1, failed again 0, 0 kept" in result.output
+    [smtp] = FakeSMTP.sent
+    assert smtp.calls[-2][1:] == ("down@example.org", "Confirm your ovote account")
+    assert "/auth/confirm/" in smtp.calls[-1][1]
+    assert kept(committing_app) == []
+    assert runner.invoke(args=["mail", "retry"]).exit_code == 0  # nothing left: quiet success
+
+
+def test_retries_back_off_up_to_six_hours():
+    from datetime import timedelta
+
+    from ovote.mail import retry_delay
+
+    assert [retry_delay(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert retry_delay(10) == timedelta(hours=6) and retry_delay(10_000) == timedelta(hours=6)
+
+
+def test_kept_messages_are_re_encrypted_with_the_other_personal_data(app):
+    from ovote.key_rotation import sealed_columns
+    from ovote.mail import UndeliveredMail
+
+    with app.app_context():
+        assert (UndeliveredMail, "message_enc", "mail.message") in sealed_columns()

@@ -8,10 +8,11 @@ def init_cli(app):
     from ovote.cli.audit import audit
     from ovote.cli.demo import demo
     from ovote.cli.keys import keys
+    from ovote.cli.mail import mail
     from ovote.elections.cli import constituency
     from ovote.registration.cli import registry
 
-    for command in (admin, audit, demo, keys, constituency, registry):
+    for command in (admin, audit, demo, keys, mail, constituency, registry):
         app.cli.add_command(command)
 
 
