@@ -1,5 +1,5 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
-from ovote.accounts.models import User  # noqa: F401
+from ovote.accounts.models import LoginThrottle, User  # noqa: F401
 from ovote.audit.models import AuditEvent  # noqa: F401
 from ovote.elections.models import Constituency, Consulate, ConsulateCountry  # noqa: F401
 from ovote.registration.models import Application, CheckResult, Decision, RegistryEntry  # noqa: F401

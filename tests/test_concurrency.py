@@ -76,21 +76,30 @@ def test_simultaneous_starts_make_one_application(committing_app):
     assert count(committing_app, Application, voter_id=voter_id) == 1
 
 
-def test_simultaneous_wrong_passwords_all_count(committing_app):
+@pytest.mark.parametrize("has_account", [True, False])
+def test_simultaneous_wrong_passwords_all_count(committing_app, has_account):
     """Each failure is counted on the locked row: parallel guesses cannot overwrite
-    one another's count and slip past the lock-out."""
-    Factory(committing_app, db.session).user(Role.VOTER, email="guessed@example.org")
+    one another's count and slip past the lock-out, whether the address has an
+    account or not (the first failures for an unknown address create its row at once)."""
+    from ovote.accounts.models import LoginThrottle
+    from ovote.personal_data import blind_index
+
+    email = "guessed@example.org" if has_account else "nobody-here@example.org"
+    if has_account:
+        Factory(committing_app, db.session).user(Role.VOTER, email=email)
     threshold = committing_app.config["LOCKOUT_THRESHOLD"]
     posts = []
     for _ in range(threshold + 1):
         client = committing_app.test_client()
-        data = {"email": "guessed@example.org", "password": "not the password",
+        data = {"email": email, "password": "not the password",
                 "csrf_token": csrf_token(client, "/auth/login")}
         posts.append(lambda c=client, d=data: c.post("/auth/login", data=d))
     statuses = sorted(r.status_code for r in race(posts))
     assert statuses == [401] * (threshold - 1) + [429] * 2
     with committing_app.app_context():
-        assert db.session.query(User).filter_by(email="guessed@example.org").one().locked_until
+        holder = (db.session.query(User).filter_by(email=email).one() if has_account else
+                  db.session.get(LoginThrottle, blind_index(email, purpose="login.address")))
+        assert holder.locked_until
 
 
 def test_one_totp_code_sent_twice_at_once_logs_in_once(committing_app):

@@ -51,7 +51,19 @@ def _new_session_token():
     return secrets.token_urlsafe(24)
 
 
-class User(db.Model):
+class LockOut:
+    """Consecutive failed logins and the lock they lead to (`services.count_failure`)."""
+
+    #: consecutive failed password (or TOTP) attempts since the last success
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    #: no login is accepted before this time (lock-out after repeated failures)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    def is_locked(self, now=None):
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+
+class User(LockOut, db.Model):
     """An account. Staff roles must use TOTP; an official belongs to one consulate."""
 
     __tablename__ = "users"
@@ -84,10 +96,6 @@ class User(db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     #: deactivated accounts cannot log in
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
-    #: consecutive failed password attempts since the last success
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    #: no login is accepted before this time (lock-out after repeated failures)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     #: base32 TOTP secret, encrypted with the data key; NULL until enrolled
     totp_secret_enc: Mapped[str | None] = mapped_column(String(255), nullable=True)
     #: the last TOTP time step accepted, so that a code cannot be replayed
@@ -128,8 +136,18 @@ class User(db.Model):
     def totp_enrolled(self):
         return self.totp_secret_enc is not None
 
-    def is_locked(self, now=None):
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
-
     def __repr__(self):
         return f"<User {self.id} {self.role.value}>"
+
+
+class LoginThrottle(LockOut, db.Model):
+    """Failed logins with an address that has no active account, counted and locked
+    exactly as an account's are, so that the lock-out does not tell who has one.
+    Keyed by a blind index: the table holds no address."""
+
+    __tablename__ = "login_throttles"
+
+    #: blind index (purpose "login.address") of the normalised address
+    address_index: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: last failure; rows untouched for THROTTLE_KEEP_DAYS are deleted
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)

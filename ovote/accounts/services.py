@@ -11,13 +11,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ovote.accounts import passwords
-from ovote.accounts.models import STAFF_ROLES, Role, User, utcnow
+from ovote.accounts.models import STAFF_ROLES, LoginThrottle, Role, User, utcnow
 from ovote.audit.services import record
 from ovote.mail import external_url, send_mail
+from ovote.personal_data import blind_index
 
 log = logging.getLogger(__name__)
 
@@ -198,10 +199,18 @@ def authenticate(session, *, email, password):
         email = None
     user = session.scalar(_for_update(select(User).where(User.email == email))) if email else None
     wrong = InvalidCredentials(_("The e-mail address or password is not correct."))
-    if user is None or not user.active:
-        passwords.check_password(passwords.unusable_hash_for_timing(), password or "")
-        raise wrong
     now = utcnow()
+    if user is None or not user.active:
+        if email:  # an address without an account is counted and locked like one
+            throttle = _throttle_for(session, email, now)
+            if throttle.is_locked(now):
+                raise AccountLocked(throttle.locked_until)
+            passwords.check_password(passwords.unusable_hash_for_timing(), password or "")
+            throttle.updated_at = now
+            count_failure(session, throttle)
+        else:
+            passwords.check_password(passwords.unusable_hash_for_timing(), password or "")
+        raise wrong
     if user.is_locked(now):
         raise AccountLocked(user.locked_until)
     if not passwords.check_password(user.password_hash, password or ""):
@@ -218,18 +227,44 @@ def authenticate(session, *, email, password):
     return user
 
 
-def count_failure(session, user):
-    """One more failed password or TOTP code in a row; at the threshold the account
-    locks and AccountLocked is raised. Flushes, so the caller must commit."""
+def count_failure(session, holder):
+    """One more failed password or TOTP code in a row for a user (or a LoginThrottle);
+    at the threshold it locks and AccountLocked is raised. Flushes, so the caller must
+    commit."""
     config = current_app.config
-    user.failed_logins += 1
-    if user.failed_logins >= config["LOCKOUT_THRESHOLD"]:
-        user.locked_until = utcnow() + timedelta(minutes=config["LOCKOUT_MINUTES"])
-        user.failed_logins = 0
-        record(session, actor="anonymous", action="account.locked", target=f"user:{user.id}")
+    holder.failed_logins += 1
+    if holder.failed_logins >= config["LOCKOUT_THRESHOLD"]:
+        holder.locked_until = utcnow() + timedelta(minutes=config["LOCKOUT_MINUTES"])
+        holder.failed_logins = 0
+        if isinstance(holder, User):
+            record(session, actor="anonymous", action="account.locked", target=f"user:{holder.id}")
         session.flush()
-        raise AccountLocked(user.locked_until)
+        raise AccountLocked(holder.locked_until)
     session.flush()
+
+
+#: days a throttle row of an address without an account is kept after its last failure
+THROTTLE_KEEP_DAYS = 30
+
+
+def _throttle_for(session, email, now):
+    """The LoginThrottle of `email`, created if need be, held until commit (two failures
+    at once are both counted, as on a user's row)."""
+    key = blind_index(email, purpose="login.address")
+    query = (select(LoginThrottle).where(LoginThrottle.address_index == key)
+             .with_for_update().execution_options(populate_existing=True))
+    throttle = session.scalar(query)
+    if throttle is not None:
+        return throttle
+    session.execute(delete(LoginThrottle).where(
+        LoginThrottle.updated_at < now - timedelta(days=THROTTLE_KEEP_DAYS)))
+    try:
+        with session.begin_nested():
+            throttle = LoginThrottle(address_index=key, failed_logins=0, updated_at=now)
+            session.add(throttle)
+    except IntegrityError:  # created a moment ago by a concurrent failure
+        throttle = session.scalar(query)
+    return throttle
 
 
 def complete_login(session, user):

@@ -40,6 +40,40 @@ def test_repeated_failures_lock_the_account(client, factory, db_session, app):
     assert db_session.query(AuditEvent).filter_by(action="account.locked").count() == 1
 
 
+def test_the_lock_out_does_not_tell_who_has_an_account(client, factory, db_session, app):
+    """An address without an account is counted and locked like one: same statuses,
+    same messages, same lock, so guessing passwords cannot reveal who is registered."""
+    from ovote.accounts.models import LoginThrottle
+
+    factory.user(email="someone@example.org")
+    seen = {}
+    for email in ("someone@example.org", "no-one@example.org"):
+        answers = [post_login(client, email, "wrong password!")
+                   for _ in range(app.config["LOCKOUT_THRESHOLD"] + 1)]
+        seen[email] = [(r.status_code, re.search(r'alert-danger[^>]*>\s*([^<]+?)\s*<',
+                                                 r.get_data(as_text=True)).group(1))
+                       for r in answers]
+    assert seen["someone@example.org"] == seen["no-one@example.org"]
+    assert [status for status, _ in seen["no-one@example.org"]] == [401] * 4 + [429] * 2
+    assert "Too many failed attempts" in seen["no-one@example.org"][-1][1]
+    [throttle] = db_session.query(LoginThrottle).all()
+    assert "no-one" not in throttle.address_index and throttle.is_locked()
+
+
+def test_throttles_of_addresses_without_an_account_are_forgotten(client, db_session, app):
+    from datetime import timedelta
+
+    from ovote.accounts.models import LoginThrottle, utcnow
+    from ovote.accounts.services import THROTTLE_KEEP_DAYS
+
+    post_login(client, "old@example.org", "wrong password!")
+    db_session.query(LoginThrottle).update(
+        {"updated_at": utcnow() - timedelta(days=THROTTLE_KEEP_DAYS, minutes=1)})
+    db_session.commit()
+    post_login(client, "new@example.org", "wrong password!")
+    assert db_session.query(LoginThrottle).count() == 1
+
+
 def test_login_regenerates_the_session_and_follows_only_safe_next(client, factory):
     user = factory.user(email="fixation@example.org")
     with client.session_transaction() as sess:
