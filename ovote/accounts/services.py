@@ -283,13 +283,23 @@ def complete_login(session, user):
 # -- password reset ---------------------------------------------------------------------
 
 def request_password_reset(session, email):
-    """Mail a reset link if the address has an account; say nothing either way."""
+    """Mail a reset link if the address has an account, and otherwise a note that it
+    has none (the owner may have registered with another address). The page says
+    the same either way, and both cases send one message, so that neither the page
+    nor its timing tells who has an account."""
     try:
         email = normalize_email(email)
     except InvalidEmail:
         return
     user = find_by_email(session, email)
     if user is None or not user.active:
+        send_mail(email, _("Your ovote password reset request"),
+                  _("Someone, probably you, asked to reset the ovote password of this address, "
+                    "but no active ovote account uses it. If you have an account, it may be under "
+                    "another address of yours. To create one, go to %(link)s\n\n"
+                    "If you did not ask for this, ignore this message.",
+                    link=external_url("accounts.signup")),
+                  session=session)
         return
     send_mail(user.email, _("Reset your ovote password"),
               _("Open this link to choose a new password (valid for %(h)d hours):\n\n%(link)s",
