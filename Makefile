@@ -40,6 +40,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/crypto_bench.py
+	$(BIN)/python bench/registry_bench.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules ovote/static/vendor instance .pytest_cache

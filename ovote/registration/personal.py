@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from ovote.personal_data import cipher
 
 
+def sealed(model, column, value):
+    """`value` (str, or None/empty) as stored in `model.<column>`: sealed, or None."""
+    return cipher().seal(value, context=model.SEALED_COLUMNS[column]) if value else None
+
+
 def seal(row, column, value):
     """Store `value` (str, or None/empty to clear) sealed in `row.<column>`."""
-    context = type(row).SEALED_COLUMNS[column]
-    setattr(row, column, cipher().seal(value, context=context) if value else None)
+    setattr(row, column, sealed(type(row), column, value))
 
 
 def unseal(row, column):

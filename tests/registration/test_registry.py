@@ -133,3 +133,44 @@ def test_columns_may_come_in_any_order_with_a_bom_and_extra_columns(app, db_sess
     result = run_import(app, tmp_path, content)
     assert result.exit_code == 0, result.output
     assert entries(db_session) == 1
+
+
+def test_batches_mix_new_and_known_documents(app, db_session, constituencies, tmp_path, monkeypatch):
+    """Rows are written BATCH at a time (one look-up, one insert, one update each): a
+    file whose known and new documents straddle batches is written whole and right."""
+    from ovote.registration import registry
+    from ovote.registration.matching import document_index
+    from ovote.registration.personal import unseal
+
+    monkeypatch.setattr(registry, "BATCH", 2)
+    run_import(app, tmp_path, GOOD)
+    more = GOOD.replace("Ana Maria", "Ana") + (
+        "PT0000001,Costa,Rui,1970-03-03,citizen,no,SOUTH\n"
+        "PT0000002,Costa,Rita,1972-04-04,citizen,yes,NORTH\n")
+    result = run_import(app, tmp_path, more)
+    assert result.exit_code == 0, result.output
+    assert "2 new and 3 updated" in result.output
+    assert entries(db_session) == 5
+    db_session.expire_all()
+    with app.test_request_context():
+        silva = db_session.query(RegistryEntry).filter_by(document_index=document_index("CA1234567")).one()
+        rita = db_session.query(RegistryEntry).filter_by(document_index=document_index("PT0000002")).one()
+        assert unseal(silva, "given_names_enc") == "Ana"
+        assert unseal(rita, "given_names_enc") == "Rita" and rita.disqualified
+        assert rita.constituency.code == "NORTH" and rita.birth_date == date(1972, 4, 4)
+
+
+def test_a_bad_byte_far_into_the_file_refuses_it_whole(app, db_session, constituencies, tmp_path):
+    """The file is read as a stream: invalid UTF-8 after many good lines still stops
+    the import before anything is written."""
+    lines = "".join(f"PT{n:07d},Costa,Rui,1970-03-03,citizen,no,SOUTH\n" for n in range(3000))
+    content = (HEADER + lines).encode() + b"PT9999999,Co\xffsta,Rui,1970-03-03,citizen,no,SOUTH\n"
+    result = run_import(app, tmp_path, content)
+    assert result.exit_code == 1 and "The file is not UTF-8 text." in result.output
+    assert entries(db_session) == 0
+
+
+def test_the_file_can_come_from_standard_input(app, db_session, constituencies):
+    result = app.test_cli_runner().invoke(args=["registry", "import", "-"], input=GOOD.encode())
+    assert result.exit_code == 0, result.output
+    assert "3 new and 0 updated" in result.output and entries(db_session) == 3
