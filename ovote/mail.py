@@ -10,6 +10,7 @@ fail the request whose change already committed: it is kept, sealed, in
 """
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -17,7 +18,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import DateTime, Integer, String, Text, event, insert, select
+from sqlalchemy import DateTime, Integer, String, Text, delete, event, insert, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ovote.extensions import db
@@ -45,7 +46,10 @@ class UndeliveredMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
-    #: why the last attempt failed (the backend's error, never the message)
+    #: a run of `ovote mail retry` is sending it until then (NULL: nobody is)
+    leased_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: why the last attempt failed: the error's kind and SMTP code, never its text
+    #: (which may quote the address)
     last_error: Mapped[str] = mapped_column(String(300), nullable=False)
     message_enc: Mapped[str] = mapped_column(Text, nullable=False)
 
@@ -104,48 +108,113 @@ def _send_pending(session):
 
 
 def _keep_undelivered(msg, exc):
-    """Store a message the backend refused. The change it reports has committed, so
-    the request goes on; the store uses its own connection (the session that
-    committed cannot run SQL inside this hook)."""
-    log.error("mail to %s not delivered (%s); kept for `ovote mail retry`", msg["To"], exc)
+    """Store a message the backend refused for a while (not for good: a mailbox that
+    does not exist is not tried again). The change it reports has committed, so the
+    request goes on whatever happens here; the store uses its own connection (the
+    session that committed cannot run SQL inside this hook)."""
+    if _permanent(exc):
+        log.error("mail to %s refused for good (%s); not kept", msg["To"], _describe(exc))
+        return
+    log.error("mail to %s not delivered (%s); kept for `ovote mail retry`", msg["To"], _describe(exc))
     now = _utcnow()
-    with db.engine.begin() as connection:
-        connection.execute(insert(UndeliveredMail).values(
-            created_at=now, attempts=1, next_attempt_at=now + retry_delay(1),
-            last_error=_describe(exc), message_enc=cipher().seal(bytes(msg), context=_SEALED)))
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(insert(UndeliveredMail).values(
+                created_at=now, attempts=1, next_attempt_at=now + retry_delay(1),
+                last_error=_describe(exc), message_enc=cipher().seal(bytes(msg), context=_SEALED)))
+    except Exception:  # noqa: BLE001 - the change stands; say loudly that its mail is lost
+        log.exception("mail to %s lost: it could not be kept for a later attempt", msg["To"])
+
+
+def _permanent(exc):
+    """Whether the server refused the message for good (a 5xx reply), not for now."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
 
 
 def _describe(exc):
-    return f"{type(exc).__name__}: {exc}"[:300]
+    """The failure without its text, which may quote the recipient's address."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in exc.recipients.values()})
+        return f"SMTPRecipientsRefused {' '.join(map(str, codes))}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{type(exc).__name__} {exc.smtp_code}"
+    errno = getattr(exc, "errno", None)
+    return type(exc).__name__ + (f" errno {errno}" if errno else "")
+
+
+@dataclass
+class RetryReport:
+    sent: int = 0
+    failed: int = 0  # refused again, kept for a later attempt
+    dropped: int = 0  # refused for good, or kept longer than GIVE_UP_AFTER
+
+
+#: a kept message not delivered after this long is dropped (its links have expired)
+GIVE_UP_AFTER = timedelta(days=3)
+#: a message being sent is not offered to another run for this long
+_LEASE = timedelta(minutes=10)
 
 
 def retry_undelivered(session, *, now=None, everything=False):
-    """Send again each kept message whose next attempt is due (or all of them, with
-    `everything`); returns (sent, still undelivered). One message per transaction,
-    each row held while it is sent, so two runs at once never send a message twice."""
+    """Send again each kept message whose next attempt is due (every one, with
+    `everything`); returns a RetryReport.
+
+    A message is claimed first (leased, if no other run holds it) in a short
+    transaction, and sent with no transaction open: the database is never held
+    while the mail server answers, and two runs at once never send one message
+    twice. A run that dies while sending frees its messages when the lease ends."""
     now = now or _utcnow()
-    sent = failed = 0
+    report = RetryReport()
+    free = or_(UndeliveredMail.leased_until.is_(None), UndeliveredMail.leased_until < now)
     last = 0
     while True:
-        query = select(UndeliveredMail).where(UndeliveredMail.id > last).order_by(UndeliveredMail.id)
+        # Plain values, not an ORM object: nothing may reload it (and open a
+        # transaction) while the mail server is talked to.
+        query = (select(UndeliveredMail.id, UndeliveredMail.created_at, UndeliveredMail.attempts,
+                        UndeliveredMail.message_enc)
+                 .where(UndeliveredMail.id > last, free).order_by(UndeliveredMail.id).limit(1))
         if not everything:
             query = query.where(UndeliveredMail.next_attempt_at <= now)
-        row = session.scalar(query.limit(1).with_for_update(skip_locked=True))
+        row = session.execute(query).first()
         if row is None:
-            return sent, failed
+            session.commit()
+            return report
         last = row.id
-        msg = message_from_bytes(cipher().open(row.message_enc, context=_SEALED), policy=policy.default)
-        try:
-            _deliver(msg)
-        except OSError as exc:
-            row.attempts += 1
-            row.last_error = _describe(exc)
-            row.next_attempt_at = now + retry_delay(row.attempts)
-            failed += 1
-        else:
-            session.delete(row)
-            sent += 1
+        this = UndeliveredMail.id == row.id
+        claimed = session.execute(update(UndeliveredMail).where(this, free)
+                                  .values(leased_until=now + _LEASE)).rowcount == 1
         session.commit()
+        if not claimed:
+            continue  # another run has it
+        if row.created_at < now - GIVE_UP_AFTER:
+            log.error("undelivered mail %s dropped after %s", row.id, GIVE_UP_AFTER)
+            session.execute(delete(UndeliveredMail).where(this))
+            report.dropped += 1
+        else:
+            _send_kept(session, row, now, report)
+        session.commit()
+
+
+def _send_kept(session, row, now, report):
+    msg = message_from_bytes(cipher().open(row.message_enc, context=_SEALED), policy=policy.default)
+    this = UndeliveredMail.id == row.id
+    try:
+        _deliver(msg)
+    except OSError as exc:
+        if _permanent(exc):
+            log.error("undelivered mail %s refused for good (%s); dropped", row.id, _describe(exc))
+            session.execute(delete(UndeliveredMail).where(this))
+            report.dropped += 1
+        else:
+            session.execute(update(UndeliveredMail).where(this).values(
+                attempts=row.attempts + 1, last_error=_describe(exc), leased_until=None,
+                next_attempt_at=now + retry_delay(row.attempts + 1)))
+            report.failed += 1
+    else:
+        session.execute(delete(UndeliveredMail).where(this))
+        report.sent += 1
 
 
 @event.listens_for(Session, "after_rollback")

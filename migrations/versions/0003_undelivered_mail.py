@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('leased_until', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=300), nullable=False),
     sa.Column('message_enc', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_undelivered_mail'))

@@ -20,13 +20,18 @@ def retry(everything):
     """Send again the messages kept after the mail backend refused them.
 
     Run it every few minutes (cron, a systemd timer). Each message is tried again
-    after 1, 2, 4 ... minutes, at most every 6 hours. Exits 1 while messages remain
-    undelivered, so that monitoring notices a mail server that stays down.
+    after 1, 2, 4 ... minutes, at most every 6 hours, and dropped when the server
+    refuses it for good (a 5xx reply) or after 3 days. Exits 1 while messages
+    remain undelivered or when some were dropped, so that monitoring notices.
     """
-    sent, failed = retry_undelivered(db.session, everything=everything)
+    report = retry_undelivered(db.session, everything=everything)
     waiting, oldest = db.session.execute(
         select(func.count(), func.min(UndeliveredMail.created_at))).one()
-    click.echo(f"sent {sent}, failed again {failed}, {waiting} kept for a later attempt")
+    db.session.commit()
+    click.echo(f"sent {report.sent}, failed again {report.failed}, dropped {report.dropped}, "
+               f"{waiting} kept for a later attempt")
+    if report.dropped:
+        raise click.ClickException(f"{report.dropped} message(s) dropped, undelivered; see the log")
     if waiting:
         raise click.ClickException(f"{waiting} message(s) undelivered, the oldest since "
                                    f"{oldest:%Y-%m-%d %H:%M} UTC; see the log for the mail server's answer")
