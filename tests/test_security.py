@@ -50,6 +50,7 @@ def test_static_files_never_write_the_session_cookie(client, factory, login_as, 
         login_as(factory.user())
     with client.session_transaction() as session:
         session["after_login"] = "/staff/"  # an anonymous session with content
+        session.permanent = logged_in  # as after a real login: refreshed on every response
     for url in ("/static/css/app.css", "/static/js/app.js", "/static/favicon.svg"):
         response = client.get(url)
         assert response.status_code == 200
