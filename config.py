@@ -122,7 +122,10 @@ class Config:
 
     @classmethod
     def check(cls, app_config):
-        """Refuse settings that are unsafe for this mode (no-op in development)."""
+        """Refuse settings that are unsafe for this mode, or wrong in any mode."""
+        if app_config.get("TRUSTED_PROXIES", 0) < 0:
+            # ProxyFix would then believe an address the client wrote itself.
+            raise ConfigError("OVOTE_TRUSTED_PROXIES must be 0 or the number of proxies in front of the app")
 
 
 class DevelopmentConfig(Config):
@@ -149,6 +152,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, app_config):
+        super().check(app_config)
         problems = []
         secret = app_config.get("SECRET_KEY") or ""
         if secret == DEV_SECRET_KEY or len(secret) < 32:

@@ -174,6 +174,11 @@ def test_unknown_environment_is_refused(monkeypatch):
         config_module.config_for()
 
 
+def test_a_negative_number_of_trusted_proxies_is_refused(database_url):
+    with pytest.raises(config_module.ConfigError, match="OVOTE_TRUSTED_PROXIES must be 0 or"):
+        make_app(database_url, TRUSTED_PROXIES=-1)
+
+
 def test_language_follows_browser_then_choice(client):
     page = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9"}).get_data(as_text=True)
     assert '<html lang="fr"' in page and "Créer un compte" in page
