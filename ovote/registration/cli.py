@@ -23,7 +23,7 @@ def import_(file, skip_invalid):
     Without --skip-invalid one bad line stops the import and nothing is written.
     """
     try:
-        report = registry_import.import_registry(db.session, file.read(), actor="cli",
+        report = registry_import.import_registry(db.session, file, actor="cli",
                                                  skip_invalid=skip_invalid)
     except registry_import.RegistryFileError as exc:
         raise click.ClickException(f"{file.name}: {exc.message}") from None

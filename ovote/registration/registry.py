@@ -12,13 +12,15 @@ row, so a corrected file can be imported again.
 
 The file is read twice, as a stream (once to check every line, once to write),
 and written in batches of BATCH rows with one look-up, one multi-row insert
-and one multi-row update each: memory does not grow with the file, but for the
-document numbers seen (to report duplicates), and a national registry of
-millions of rows imports in minutes (`bench/registry_bench.py`).
+and one multi-row update each: memory grows only by the document numbers seen
+(to report duplicates), and a national registry of millions of rows imports in
+minutes (`bench/registry_bench.py`).
 """
 import csv
 import io
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -169,9 +171,15 @@ def _checked_rows(stream, constituencies, today, errors):
 
 
 def _seekable(data):
+    """`data` as a stream that can be read twice: standard input is copied to a
+    temporary file (kept in memory while small) as it is read."""
     if isinstance(data, (bytes, bytearray)):
         return io.BytesIO(data)
-    return data if data.seekable() else io.BytesIO(data.read())
+    if data.seekable():
+        return data
+    copy = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    shutil.copyfileobj(data, copy)
+    return copy
 
 
 def import_registry(session, data, *, actor, skip_invalid=False):
