@@ -1,4 +1,4 @@
-"""login throttles: lock-out of addresses without an account
+"""login throttles: lock-out of addresses without an account; failure counts age
 
 Revision ID: 0004_login_throttles
 Revises: 0003_undelivered_mail
@@ -19,14 +19,18 @@ depends_on = None
 def upgrade():
     op.create_table('login_throttles',
     sa.Column('address_index', sa.String(length=64), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.Column('last_failed_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('address_index', name=op.f('pk_login_throttles'))
     )
     with op.batch_alter_table('login_throttles', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_login_throttles_updated_at'), ['updated_at'], unique=False)
+        batch_op.create_index('ix_login_throttles_last_failed_at', ['last_failed_at'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('last_failed_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('last_failed_at')
     op.drop_table('login_throttles')

@@ -7,6 +7,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
 )
@@ -58,6 +59,8 @@ class LockOut:
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     #: no login is accepted before this time (lock-out after repeated failures)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: the last failure; a count older than FAILURES_FORGOTTEN_AFTER starts again
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     def is_locked(self, now=None):
         return self.locked_until is not None and self.locked_until > (now or utcnow())
@@ -136,6 +139,10 @@ class User(LockOut, db.Model):
     def totp_enrolled(self):
         return self.totp_secret_enc is not None
 
+    @property
+    def audit_target(self):
+        return f"user:{self.id}"
+
     def __repr__(self):
         return f"<User {self.id} {self.role.value}>"
 
@@ -147,7 +154,11 @@ class LoginThrottle(LockOut, db.Model):
 
     __tablename__ = "login_throttles"
 
+    __table_args__ = (Index("ix_login_throttles_last_failed_at", "last_failed_at"),)
+
     #: blind index (purpose "login.address") of the normalised address
     address_index: Mapped[str] = mapped_column(String(64), primary_key=True)
-    #: last failure; rows untouched for THROTTLE_KEEP_DAYS are deleted
-    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+    @property
+    def audit_target(self):
+        return f"address:{self.address_index[:16]}"

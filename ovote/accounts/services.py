@@ -201,21 +201,19 @@ def authenticate(session, *, email, password):
     wrong = InvalidCredentials(_("The e-mail address or password is not correct."))
     now = utcnow()
     if user is None or not user.active:
-        if email:  # an address without an account is counted and locked like one
-            throttle = _throttle_for(session, email, now)
-            if throttle.is_locked(now):
-                raise AccountLocked(throttle.locked_until)
+        if not email:  # not an address: no account can have it
             passwords.check_password(passwords.unusable_hash_for_timing(), password or "")
-            throttle.updated_at = now
-            count_failure(session, throttle)
-        else:
-            passwords.check_password(passwords.unusable_hash_for_timing(), password or "")
-        raise wrong
-    if user.is_locked(now):
-        raise AccountLocked(user.locked_until)
-    if not passwords.check_password(user.password_hash, password or ""):
-        record(session, actor="anonymous", action="account.login_failed", target=f"user:{user.id}")
-        count_failure(session, user)
+            raise wrong
+        # An address without an account is counted, locked and audited like one, with
+        # the same work, so that neither the answers nor their timing tell them apart.
+        holder, password_hash = _throttle_for(session, email, now), passwords.unusable_hash_for_timing()
+    else:
+        holder, password_hash = user, user.password_hash
+    if holder.is_locked(now):
+        raise AccountLocked(holder.locked_until)
+    if not passwords.check_password(password_hash, password or "") or holder is not user:
+        record(session, actor="anonymous", action="account.login_failed", target=holder.audit_target)
+        count_failure(session, holder, now)
         raise wrong
     if user.role is Role.VOTER and user.email_confirmed_at is None:
         # The password proves the account is theirs: a lost or expired link is replaced.
@@ -227,29 +225,33 @@ def authenticate(session, *, email, password):
     return user
 
 
-def count_failure(session, holder):
+#: a failure count (of an account or of an address without one) this old starts again
+FAILURES_FORGOTTEN_AFTER = timedelta(days=30)
+
+
+def count_failure(session, holder, now=None):
     """One more failed password or TOTP code in a row for a user (or a LoginThrottle);
     at the threshold it locks and AccountLocked is raised. Flushes, so the caller must
     commit."""
     config = current_app.config
-    holder.failed_logins += 1
-    if holder.failed_logins >= config["LOCKOUT_THRESHOLD"]:
-        holder.locked_until = utcnow() + timedelta(minutes=config["LOCKOUT_MINUTES"])
+    now = now or utcnow()
+    if holder.last_failed_at is not None and holder.last_failed_at < now - FAILURES_FORGOTTEN_AFTER:
         holder.failed_logins = 0
-        if isinstance(holder, User):
-            record(session, actor="anonymous", action="account.locked", target=f"user:{holder.id}")
+    holder.failed_logins += 1
+    holder.last_failed_at = now
+    if holder.failed_logins >= config["LOCKOUT_THRESHOLD"]:
+        holder.locked_until = now + timedelta(minutes=config["LOCKOUT_MINUTES"])
+        holder.failed_logins = 0
+        record(session, actor="anonymous", action="account.locked", target=holder.audit_target)
         session.flush()
         raise AccountLocked(holder.locked_until)
     session.flush()
 
 
-#: days a throttle row of an address without an account is kept after its last failure
-THROTTLE_KEEP_DAYS = 30
-
-
 def _throttle_for(session, email, now):
     """The LoginThrottle of `email`, created if need be, held until commit (two failures
-    at once are both counted, as on a user's row)."""
+    at once are both counted, as on a user's row). Throttles whose count is forgotten
+    anyway are deleted on the way."""
     key = blind_index(email, purpose="login.address")
     query = (select(LoginThrottle).where(LoginThrottle.address_index == key)
              .with_for_update().execution_options(populate_existing=True))
@@ -257,10 +259,10 @@ def _throttle_for(session, email, now):
     if throttle is not None:
         return throttle
     session.execute(delete(LoginThrottle).where(
-        LoginThrottle.updated_at < now - timedelta(days=THROTTLE_KEEP_DAYS)))
+        LoginThrottle.last_failed_at < now - FAILURES_FORGOTTEN_AFTER))
     try:
         with session.begin_nested():
-            throttle = LoginThrottle(address_index=key, failed_logins=0, updated_at=now)
+            throttle = LoginThrottle(address_index=key, failed_logins=0)
             session.add(throttle)
     except IntegrityError:  # created a moment ago by a concurrent failure
         throttle = session.scalar(query)

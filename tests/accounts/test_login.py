@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -60,18 +61,34 @@ def test_the_lock_out_does_not_tell_who_has_an_account(client, factory, db_sessi
     assert "no-one" not in throttle.address_index and throttle.is_locked()
 
 
-def test_throttles_of_addresses_without_an_account_are_forgotten(client, db_session, app):
-    from datetime import timedelta
+@pytest.mark.parametrize("has_account", [True, False])
+def test_failure_counts_are_forgotten_after_a_month_alike(client, factory, db_session, app, has_account):
+    """A count left a month ago starts again, for an account as for an address without
+    one (whose row is then deleted), so waiting does not tell them apart either."""
+    from ovote.accounts.models import LoginThrottle, User, utcnow
+    from ovote.accounts.services import FAILURES_FORGOTTEN_AFTER
 
-    from ovote.accounts.models import LoginThrottle, utcnow
-    from ovote.accounts.services import THROTTLE_KEEP_DAYS
-
-    post_login(client, "old@example.org", "wrong password!")
-    db_session.query(LoginThrottle).update(
-        {"updated_at": utcnow() - timedelta(days=THROTTLE_KEEP_DAYS, minutes=1)})
+    email = "patient@example.org"
+    if has_account:
+        factory.user(email=email)
+    threshold = app.config["LOCKOUT_THRESHOLD"]
+    for _ in range(threshold - 1):
+        assert post_login(client, email, "wrong password!").status_code == 401
+    holder = db_session.query(User if has_account else LoginThrottle)
+    holder.update({"last_failed_at": utcnow() - FAILURES_FORGOTTEN_AFTER - timedelta(minutes=1)})
     db_session.commit()
-    post_login(client, "new@example.org", "wrong password!")
-    assert db_session.query(LoginThrottle).count() == 1
+    post_login(client, "someone-else@example.org", "wrong password!")  # clears forgotten throttles
+    assert db_session.query(LoginThrottle).count() == 1  # someone-else's only
+    # One more failure is the first of a new count, not the one that locks.
+    assert post_login(client, email, "wrong password!").status_code == 401
+
+
+def test_failures_of_an_address_without_an_account_are_audited_without_it(client, db_session):
+    from ovote.audit.models import AuditEvent
+
+    post_login(client, "unknown@example.org", "wrong password!")
+    [event] = db_session.query(AuditEvent).filter_by(action="account.login_failed").all()
+    assert event.target.startswith("address:") and "unknown" not in event.target + event.details
 
 
 def test_login_regenerates_the_session_and_follows_only_safe_next(client, factory):
