@@ -27,3 +27,27 @@ def test_every_revision_downgrades_and_upgrades_again(tmp_path):
         upgrade(directory=directory)
         assert {"users", "consulates", "audit_events"} <= set(inspect(db.engine).get_table_names())
         db.engine.dispose()
+
+
+def test_commands_refuse_a_database_that_is_not_migrated(tmp_path):
+    """A command run before `ovote db upgrade` (or after installing a newer release)
+    says so, instead of failing with a traceback about a missing table."""
+    app = make_app(fresh_database("unmigrated", tmp_path))
+    runner = app.test_cli_runner()
+    commands = (["demo"], ["mail", "retry"], ["audit", "verify"], ["constituency", "list"],
+                ["keys", "rotate-data-key", "--dry-run"])
+    for args in commands:
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "the database has no tables yet: run `ovote db upgrade` first" in result.output, args
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0003_undelivered_mail")
+    result = runner.invoke(args=["mail", "retry"])
+    assert result.exit_code == 1
+    assert "the database is at revision 0003_undelivered_mail, this release needs 0004_login_throttles" in result.output
+    with app.app_context():
+        upgrade(directory=directory)
+    assert runner.invoke(args=["mail", "retry"]).exit_code == 0
+    with app.app_context():
+        db.engine.dispose()

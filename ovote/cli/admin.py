@@ -1,8 +1,8 @@
 import click
-from flask.cli import with_appcontext
 
 from ovote.accounts import services
 from ovote.accounts.models import Role
+from ovote.cli.database import with_database
 from ovote.extensions import db
 
 
@@ -14,7 +14,7 @@ def admin():
 @admin.command("create-commissioner")
 @click.argument("email")
 @click.password_option(help="The new commissioner's password (prompted if not given).")
-@with_appcontext
+@with_database
 def create_commissioner(email, password):
     """Create the first commissioner account; they enrol TOTP at first login."""
     try:

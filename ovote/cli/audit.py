@@ -1,7 +1,7 @@
 import click
-from flask.cli import with_appcontext
 
 from ovote.audit.services import count, head, verify_chain
+from ovote.cli.database import with_database
 from ovote.extensions import db
 
 
@@ -24,7 +24,7 @@ def _anchor(ctx, param, values):
 @click.option("--anchor", "anchors", multiple=True, callback=_anchor, metavar="SEQ:HASH",
               help="A head printed by an earlier run and kept elsewhere; it must still be in "
                    "the chain, unchanged (catches dropped newest events or a rewritten log).")
-@with_appcontext
+@with_database
 def verify(anchors):
     """Check every event's hash and link; exit 1 naming the first broken event.
 

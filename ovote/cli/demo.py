@@ -1,11 +1,11 @@
 """Demo data for a local try-out: consulates, staff with TOTP, confirmed voters."""
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 
 from ovote.accounts import passwords, services, totp
 from ovote.accounts.models import Role, User, utcnow
 from ovote.audit.services import record
+from ovote.cli.database import with_database
 from ovote.elections.services import consulate_by_code, create_consulate
 from ovote.extensions import db
 from ovote.personal_data import cipher
@@ -43,7 +43,7 @@ def _staff(email, role, code):
 
 
 @click.command(help="Load demo data and print the demo logins (refused in production).")
-@with_appcontext
+@with_database
 def demo():
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("refusing to load demo data in production mode")

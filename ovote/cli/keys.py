@@ -1,7 +1,7 @@
 """`ovote keys rotate-data-key`: re-encrypt personal data under the newest data key."""
 import click
-from flask.cli import with_appcontext
 
+from ovote.cli.database import with_database
 from ovote.extensions import db
 from ovote.key_rotation import rotate_data_key
 
@@ -15,7 +15,7 @@ def keys():
 @click.option("--dry-run", is_flag=True, help="Count what would be re-encrypted; change nothing.")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1),
               help="Rows per transaction.")
-@with_appcontext
+@with_database
 def rotate(dry_run, batch_size):
     """Re-encrypt every sealed value and document under the FIRST key of OVOTE_DATA_KEYS.
 

@@ -1,8 +1,8 @@
 """`ovote mail retry`: send again the messages the mail server did not take."""
 import click
-from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from ovote.cli.database import with_database
 from ovote.extensions import db
 from ovote.mail import UndeliveredMail, retry_undelivered
 
@@ -15,7 +15,7 @@ def mail():
 @mail.command("retry")
 @click.option("--all", "everything", is_flag=True,
               help="Try every kept message now, not only those whose next attempt is due.")
-@with_appcontext
+@with_database
 def retry(everything):
     """Send again the messages kept after the mail backend refused them.
 

@@ -1,7 +1,7 @@
 """`ovote constituency ...`: the home constituencies the register and the civil registry refer to."""
 import click
-from flask.cli import with_appcontext
 
+from ovote.cli.database import with_database
 from ovote.elections import services
 from ovote.extensions import db
 
@@ -14,7 +14,7 @@ def constituency():
 @constituency.command("add")
 @click.argument("code")
 @click.argument("name")
-@with_appcontext
+@with_database
 def add(code, name):
     """Add the constituency CODE (as written in the civil-registry CSV) named NAME."""
     try:
@@ -26,7 +26,7 @@ def add(code, name):
 
 
 @constituency.command("list")
-@with_appcontext
+@with_database
 def list_():
     """List the constituencies."""
     for row in services.list_constituencies(db.session):

@@ -1,7 +1,7 @@
 """`ovote registry import FILE`: load the national civil registry from CSV."""
 import click
-from flask.cli import with_appcontext
 
+from ovote.cli.database import with_database
 from ovote.extensions import db
 from ovote.registration import registry as registry_import
 
@@ -15,7 +15,7 @@ def registry():
 @click.argument("file", type=click.File("rb"))
 @click.option("--skip-invalid", is_flag=True,
               help="Import the good lines even when some are bad (they are reported and left out).")
-@with_appcontext
+@with_database
 def import_(file, skip_invalid):
     """Import FILE, a CSV with the columns document_number, surname, given_names, birth_date
     (YYYY-MM-DD), citizenship (citizen|not_citizen), disqualified (yes|no), constituency.
