@@ -162,6 +162,7 @@ def register_voter(session, *, email, password, locale=None):
         record(session, actor="anonymous", action="account.signup_existing", target=f"user:{existing.id}")
         return None
     record(session, actor="anonymous", action="account.signup", target=f"user:{user.id}")
+    adopt_failures(session, user)
     send_confirmation(session, user)
     return user
 
@@ -245,6 +246,21 @@ def count_failure(session, holder, now=None):
         record(session, actor="anonymous", action="account.locked", target=holder.audit_target)
         session.flush()
         raise AccountLocked(holder.locked_until)
+    session.flush()
+
+
+def adopt_failures(session, user):
+    """Carry the failed logins counted for `user`'s address before it had an account
+    over to the account: a guesser must not see the count start again (and so learn
+    that the address has just got an account)."""
+    key = blind_index(user.email, purpose="login.address")
+    throttle = session.scalar(select(LoginThrottle).where(LoginThrottle.address_index == key)
+                              .with_for_update())
+    if throttle is None:
+        return
+    user.failed_logins, user.locked_until = throttle.failed_logins, throttle.locked_until
+    user.last_failed_at = throttle.last_failed_at
+    session.delete(throttle)
     session.flush()
 
 
@@ -354,6 +370,7 @@ def create_staff(session, *, actor, email, role, consulate=None, password=None):
     except IntegrityError:
         # Made a moment ago by a concurrent request: the unique constraint decides.
         raise StaffError(_("An account with this e-mail address already exists.")) from None
+    adopt_failures(session, user)
     record(session, actor=actor, action="staff.create", target=f"user:{user.id}",
            details={"role": role.value, "consulate": consulate.code if consulate else None})
     if password is None:

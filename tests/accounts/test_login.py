@@ -83,6 +83,24 @@ def test_failure_counts_are_forgotten_after_a_month_alike(client, factory, db_se
     assert post_login(client, email, "wrong password!").status_code == 401
 
 
+def test_failures_counted_before_a_sign_up_carry_over_to_the_account(client, db_session, app, outbox):
+    """Four failures on an address, then its owner signs up: the fifth still locks, as
+    it would have without the sign-up, so the guesser learns nothing of it."""
+    from ovote.accounts.models import LoginThrottle, User
+
+    email = "late@example.org"
+    for _ in range(app.config["LOCKOUT_THRESHOLD"] - 1):
+        assert post_login(client, email, "wrong password!").status_code == 401
+    signup = client.post("/auth/signup", data={
+        "email": email, "password": PASSWORD, "confirm": PASSWORD,
+        "csrf_token": csrf_token(client, "/auth/signup")})
+    assert signup.status_code == 200
+    user = db_session.query(User).filter_by(email=email).one()
+    assert user.failed_logins == app.config["LOCKOUT_THRESHOLD"] - 1
+    assert db_session.query(LoginThrottle).count() == 0
+    assert post_login(client, email, "wrong password!").status_code == 429
+
+
 def test_failures_of_an_address_without_an_account_are_audited_without_it(client, db_session):
     from ovote.audit.models import AuditEvent
 
