@@ -201,18 +201,20 @@ def authenticate(session, *, email, password):
     user = session.scalar(_for_update(select(User).where(User.email == email))) if email else None
     wrong = InvalidCredentials(_("The e-mail address or password is not correct."))
     now = utcnow()
-    if user is None or not user.active:
+    if user is None:
         if not email:  # not an address: no account can have it
             passwords.check_password(passwords.unusable_hash_for_timing(), password or "")
             raise wrong
         # An address without an account is counted, locked and audited like one, with
         # the same work, so that neither the answers nor their timing tell them apart.
-        holder, password_hash = _throttle_for(session, email, now), passwords.unusable_hash_for_timing()
+        holder = _throttle_for(session, email, now)
     else:
-        holder, password_hash = user, user.password_hash
+        holder = user  # a deactivated account too: its count goes on, on its own row
+    usable = holder is user and user.active
     if holder.is_locked(now):
         raise AccountLocked(holder.locked_until)
-    if not passwords.check_password(password_hash, password or "") or holder is not user:
+    password_hash = user.password_hash if usable else passwords.unusable_hash_for_timing()
+    if not passwords.check_password(password_hash, password or "") or not usable:
         record(session, actor="anonymous", action="account.login_failed", target=holder.audit_target)
         count_failure(session, holder, now)
         raise wrong

@@ -278,11 +278,22 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_allowance(limited_app):
     assert headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_deactivated_account_cannot_log_in(client, factory, db_session):
+def test_deactivated_account_cannot_log_in(client, factory, db_session, app):
+    """Refused with the message of a wrong password, even with the right one; and its
+    failure count goes on where it was (a fresh count would show the deactivation)."""
+    from ovote.accounts.models import LoginThrottle
+
     user = factory.user(email="gone@example.org")
+    threshold = app.config["LOCKOUT_THRESHOLD"]
+    for _ in range(threshold - 2):
+        assert post_login(client, user.email, "wrong password!").status_code == 401
     user.active = False
-    db_session.flush()
-    assert post_login(client, user.email, PASSWORD).status_code == 401
+    db_session.commit()
+    response = post_login(client, user.email, PASSWORD)
+    assert response.status_code == 401
+    assert "The e-mail address or password is not correct." in response.get_data(as_text=True)
+    assert post_login(client, user.email, "wrong password!").status_code == 429
+    assert db_session.query(LoginThrottle).count() == 0
 
 
 def test_voter_lands_on_dashboard_with_role(client, factory, login_as):
