@@ -24,6 +24,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+#: the largest id an Integer key holds on every supported database (a larger one finds nothing)
+MAX_ID = 2**31 - 1
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,7 +9,7 @@ from ovote.accounts.access import roles_required
 from ovote.accounts.forms import StaffActionForm, StaffForm, StaffRoleForm
 from ovote.accounts.models import Role, User
 from ovote.elections.services import list_consulates, consulate_by_code
-from ovote.extensions import db
+from ovote.extensions import MAX_ID, db
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -57,7 +57,7 @@ def new():
 
 
 def _staff_member(user_id):
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None or not user.is_staff:
         abort(404)
     return user

@@ -4,7 +4,8 @@ from flask import abort
 
 from ovote.accounts.access import check_consulate_access
 from ovote.accounts.models import Role
-from ovote.registration.models import MAX_ID, Application
+from ovote.extensions import MAX_ID
+from ovote.registration.models import Application
 
 
 def get_application(session, application_id, for_user):

@@ -14,7 +14,8 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TelField,
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ovote.elections.services import country_choices
-from ovote.registration.models import MAX_ID, VotingChannel
+from ovote.extensions import MAX_ID
+from ovote.registration.models import VotingChannel
 from ovote.registration.verification import reason_choices
 
 

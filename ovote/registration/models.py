@@ -64,8 +64,6 @@ TRANSITIONS = {
     S.REJECTED: set(),
     S.WITHDRAWN: set(),
 }
-#: the largest id an Integer key holds on every supported database (a larger one finds nothing)
-MAX_ID = 2**31 - 1
 #: states in which an application counts as the voter's one application
 ACTIVE_STATES = (S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.VERIFIED)
 #: states an official sees (a draft is the voter's own business)

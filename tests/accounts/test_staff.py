@@ -79,6 +79,10 @@ def test_staff_actions_need_csrf_and_a_staff_target(client, factory, login_as):
     token = csrf_token(client, "/staff/")
     assert client.post(f"/staff/{voter.id}/deactivate", data={"csrf_token": token}).status_code == 404
     assert client.post("/staff/999999/reset-totp", data={"csrf_token": token}).status_code == 404
+    # Beyond the database's integer range: not found, not a 500.
+    huge = 2**64
+    assert client.post(f"/staff/{huge}/reset-totp", data={"csrf_token": token}).status_code == 404
+    assert client.get(f"/staff/{huge}/role").status_code == 404
 
 
 def test_reset_totp_makes_the_member_enrol_again(client, factory, login_as):

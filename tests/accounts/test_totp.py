@@ -104,6 +104,23 @@ def test_an_enrolment_finished_meanwhile_elsewhere_is_kept(app, client, factory,
         assert totp.secret_of(user) == kept
 
 
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "１２３４５６", "²²²²²²", "12a456"])
+@pytest.mark.parametrize("url", ["/auth/totp", "/auth/totp/enrol"])
+def test_codes_that_are_not_six_ascii_digits_are_wrong_codes(client, factory, db_session, code, url):
+    """Other scripts' digits pass str.isdigit() but are not TOTP digits: a wrong
+    code (counted and audited at login), never a 500."""
+    user = factory.user(Role.OFFICIAL)
+    if url.endswith("enrol"):
+        user.totp_secret_enc = None
+        db_session.commit()
+    password_step(client, user)
+    response = send_code(client, url, code)
+    assert response.status_code in (400, 401)
+    assert "That code is not correct" in response.get_data(as_text=True)
+    if not url.endswith("enrol"):
+        assert user.failed_logins == 1
+
+
 def test_codes_from_adjacent_steps_are_accepted_but_not_older_ones(app, factory, db_session):
     with app.test_request_context():
         secret = pyotp.random_base32()
