@@ -143,6 +143,11 @@ class User(LockOut, db.Model):
     def audit_target(self):
         return f"user:{self.id}"
 
+    @property
+    def address_proven(self):
+        """Staff addresses are proven by their invitation link; a voter's by confirming."""
+        return self.role is not Role.VOTER or self.email_confirmed_at is not None
+
     def __repr__(self):
         return f"<User {self.id} {self.role.value}>"
 

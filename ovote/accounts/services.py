@@ -54,9 +54,6 @@ class AccountLocked(AccountError):
         self.until = until
 
 
-class EmailNotConfirmed(AccountError):
-    status = 403
-
 
 class InvalidToken(AccountError):
     pass
@@ -155,10 +152,22 @@ def register_voter(session, *, email, password, locale=None):
         # The address has an account (perhaps made a moment ago by a concurrent
         # request): the unique constraint decides, not a look-up before it.
         existing = find_by_email(session, email)
-        send_mail(email, _("Someone tried to create an ovote account with your address"),
-                  _("An account already exists for this address. If you forgot your "
-                    "password, reset it here: %(link)s", link=external_url("accounts.forgot")),
-                  session=session)
+        if existing.email_confirmed_at is None:
+            # Its owner may be signing up again for a lost or expired link: here is one.
+            send_mail(email, _("Confirm your ovote account"),
+                      _("This address was used to sign up, but it is not confirmed yet. Open this "
+                        "link to confirm it (valid for %(h)d hours):\n\n%(link)s\n\n"
+                        "The password is the one chosen at the first sign-up; if you do not "
+                        "remember it, choose a new one here: %(forgot)s",
+                        h=current_app.config["TOKEN_MAX_AGE_HOURS"],
+                        link=_link("accounts.confirm", make_token(existing, "confirm")),
+                        forgot=external_url("accounts.forgot")),
+                      session=session)
+        else:
+            send_mail(email, _("Someone tried to create an ovote account with your address"),
+                      _("An account already exists for this address. If you forgot your "
+                        "password, reset it here: %(link)s", link=external_url("accounts.forgot")),
+                      session=session)
         record(session, actor="anonymous", action="account.signup_existing", target=f"user:{existing.id}")
         return None
     record(session, actor="anonymous", action="account.signup", target=f"user:{user.id}")
@@ -190,7 +199,7 @@ def authenticate(session, *, email, password):
     """The user whose password this is; counts failures and locks after too many.
 
     Raises InvalidCredentials (same message for unknown address and wrong
-    password), AccountLocked, or EmailNotConfirmed. The failure counters are
+    password, unconfirmed sign-up), or AccountLocked. The failure counters are
     flushed before raising, so the caller must commit even on failure.
     """
     config = current_app.config
@@ -199,7 +208,8 @@ def authenticate(session, *, email, password):
     except InvalidEmail:
         email = None
     user = session.scalar(_for_update(select(User).where(User.email == email))) if email else None
-    wrong = InvalidCredentials(_("The e-mail address or password is not correct."))
+    wrong = InvalidCredentials(_("The e-mail address or password is not correct. If you have just "
+                                 "signed up, open the confirmation link we e-mailed you first."))
     now = utcnow()
     if user is None:
         if not email:  # not an address: no account can have it
@@ -210,7 +220,10 @@ def authenticate(session, *, email, password):
         holder = _throttle_for(session, email, now)
     else:
         holder = user  # a deactivated account too: its count goes on, on its own row
-    usable = holder is user and user.active
+    # An unconfirmed sign-up is not usable either, and says so no differently: whoever
+    # signs up an address and tries its password would otherwise learn whether the
+    # address already had an account (theirs would be "unconfirmed", the other "wrong").
+    usable = holder is user and user.active and user.address_proven
     if holder.is_locked(now):
         raise AccountLocked(holder.locked_until)
     password_hash = user.password_hash if usable else passwords.unusable_hash_for_timing()
@@ -218,10 +231,6 @@ def authenticate(session, *, email, password):
         record(session, actor="anonymous", action="account.login_failed", target=holder.audit_target)
         count_failure(session, holder, now)
         raise wrong
-    if user.role is Role.VOTER and user.email_confirmed_at is None:
-        # The password proves the account is theirs: a lost or expired link is replaced.
-        send_confirmation(session, user)
-        raise EmailNotConfirmed(_("Confirm your e-mail address first: we have sent you a new link."))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     session.flush()
@@ -334,8 +343,12 @@ def reset_password(session, token, new_password):
     user = read_token(session, token, "reset")
     check_password_strength(new_password, user.email)
     user.password_hash = passwords.hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
+    if not user.is_staff:
+        # A voter's lock-out guards only the password, which is now replaced. A staff
+        # member's also counts wrong TOTP codes, which a new password does not answer:
+        # a reset must not let whoever holds the mailbox try five more codes at once.
+        user.failed_logins = 0
+        user.locked_until = None
     user.rotate_session_token()
     if user.email_confirmed_at is None:
         # The link reached the mailbox, which proves the address.

@@ -205,6 +205,26 @@ def test_password_reset_flow(client, factory, outbox, db_session):
     assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("role, still_locked", [(Role.VOTER, False), (Role.OFFICIAL, True)])
+def test_a_password_reset_lifts_a_voters_lock_but_not_a_staff_members(
+        client, factory, outbox, db_session, role, still_locked):
+    """A staff member's lock also counts wrong TOTP codes: a new password does not
+    answer those, so whoever holds the mailbox gets no fresh set of guesses."""
+    from ovote.accounts.models import utcnow
+
+    user = factory.user(role, email="locked-out@example.org")
+    user.failed_logins, user.locked_until = 2, utcnow() + timedelta(minutes=10)
+    db_session.commit()
+    client.post("/auth/forgot", data={"email": user.email, "csrf_token": csrf_token(client, "/auth/forgot")})
+    path = link_in(outbox[-1], "/auth/reset")
+    new = "a brand new passphrase"
+    assert client.post(path, data={"password": new, "confirm": new,
+                                   "csrf_token": csrf_token(client, path)}).status_code == 303
+    assert user.is_locked() is still_locked
+    assert user.failed_logins == (2 if still_locked else 0)
+    assert post_login(client, user.email, new).status_code == (429 if still_locked else 303)
+
+
 def test_password_reset_for_unknown_address_says_the_same(client, outbox):
     response = client.post("/auth/forgot", data={"email": "ghost@example.org",
                                                  "csrf_token": csrf_token(client, "/auth/forgot")})

@@ -36,9 +36,14 @@ def test_signup_mails_a_confirmation_link_and_login_waits_for_it(client, db_sess
 
     login = client.post("/auth/login", data={"email": "new@example.org", "password": PASSWORD,
                                              "csrf_token": csrf_token(client, "/auth/login")})
-    assert login.status_code == 403
-    assert "Confirm your e-mail address first: we have sent you a new link." in login.get_data(as_text=True)
-    assert len(outbox) == 2 and "/auth/confirm/" in outbox[1].get_content()  # a fresh link
+    # Refused like a wrong password (see the enumeration test below), with a hint.
+    assert login.status_code == 401
+    assert "If you have just signed up, open the confirmation link" in login.get_data(as_text=True)
+    assert len(outbox) == 1
+
+    again = signup(client)  # signing up again is how a lost link is replaced
+    assert again.status_code == 200 and len(outbox) == 2
+    assert "/auth/confirm/" in outbox[1].get_content() and "not confirmed yet" in outbox[1].get_content()
 
     confirm = client.get(link_in(outbox[0], "/auth/confirm"))
     assert confirm.status_code == 302
@@ -48,7 +53,7 @@ def test_signup_mails_a_confirmation_link_and_login_waits_for_it(client, db_sess
     assert login.status_code == 303
     assert "new@example.org" in client.get("/account").get_data(as_text=True)
     actions = [e.action for e in db_session.query(AuditEvent).order_by(AuditEvent.seq)]
-    assert actions[-3:] == ["account.signup", "account.confirm", "account.login"]
+    assert actions[0] == "account.signup" and actions[-2:] == ["account.confirm", "account.login"]
 
 
 def test_signup_with_a_taken_address_reveals_nothing_and_creates_nothing(client, db_session,
@@ -60,6 +65,23 @@ def test_signup_with_a_taken_address_reveals_nothing_and_creates_nothing(client,
     assert "We have sent a message" in response.get_data(as_text=True)
     assert users(db_session) == before
     assert "already exists" in outbox[-1].get_content()
+
+
+@pytest.mark.parametrize("taken", [True, False])
+def test_signing_up_then_logging_in_does_not_tell_whether_the_address_was_taken(
+        client, factory, db_session, outbox, taken):
+    """Whoever signs up an address with a password of their choice and then tries that
+    password gets the same answer whether the sign-up made an account or not."""
+    if taken:
+        factory.user(email="victim@example.org")
+    chosen = "chosen by whoever signs up"
+    assert signup(client, email="victim@example.org", password=chosen).status_code == 200
+    assert len(outbox) == 1  # a confirmation link, or a notice: one message either way
+    login = client.post("/auth/login", data={"email": "victim@example.org", "password": chosen,
+                                             "csrf_token": csrf_token(client, "/auth/login")})
+    assert login.status_code == 401
+    assert "The e-mail address or password is not correct." in login.get_data(as_text=True)
+    assert len(outbox) == 1
 
 
 @pytest.mark.parametrize("email, password, confirm, status, message", [
