@@ -89,6 +89,16 @@ def _editable(application):
                                        state=str(application.state.label).lower()))
 
 
+def _locked_editable(session, application):
+    """Re-read the application under its row lock, then refuse unless it may still be changed.
+
+    A step's page was loaded while the application was editable; by the time the
+    answers arrive it may have been resubmitted, verified or withdrawn by another
+    request. Each save judges the state that request left, as submission does.
+    """
+    _editable(lock(session, application))
+
+
 def _saved(session, application, actor, step):
     application.updated_at = utcnow()
     session.flush()
@@ -121,7 +131,7 @@ def country_code(value, field):
 def save_identity(session, application, *, actor, surname, given_names, birth_date, birth_place,
                   today=None):
     """Names, date and place of birth."""
-    _editable(application)
+    _locked_editable(session, application)
     surname = _text(surname, "surname", max_length=100)
     given_names = _text(given_names, "given_names", max_length=100, required=False)
     birth_place = _text(birth_place, "birth_place", max_length=100)
@@ -166,7 +176,7 @@ def check_mrz(application, mrz_text, *, passport_number, passport_state, passpor
 def save_documents(session, application, *, actor, national_id, passport_number, passport_state,
                    passport_expiry, mrz):
     """National identity number and/or passport (number, issuing state, expiry, optional MRZ)."""
-    _editable(application)
+    _locked_editable(session, application)
     national_id = _document_number(national_id, "national_id")
     passport_number = _document_number(passport_number, "passport_number")
     if not (national_id or passport_number):
@@ -213,7 +223,7 @@ def country_name(code):
 
 def save_residence(session, application, *, actor, country, address, phone):
     """Country of residence (ISO 3166), address abroad and a phone number valid there."""
-    _editable(application)
+    _locked_editable(session, application)
     country = country_code(country, "country")
     address = _text(address, "address", max_length=500, multiline=True)
     phone = normalize_phone(_text(phone, "phone", max_length=40), country)
@@ -234,7 +244,7 @@ def consulates_for(session, application):
 
 def save_consulate(session, application, *, actor, consulate_id):
     """The consulate that will verify the application: one serving the country of residence."""
-    _editable(application)
+    _locked_editable(session, application)
     if not application.residence_country:
         raise InvalidApplication(_("Give your country of residence first."), "consulate")
     consulate = session.get(Consulate, consulate_id) if consulate_id else None
@@ -248,7 +258,7 @@ def save_consulate(session, application, *, actor, consulate_id):
 
 def save_voting(session, application, *, actor, constituency_id, channel):
     """Home constituency and the preferred way to vote."""
-    _editable(application)
+    _locked_editable(session, application)
     constituency = session.get(Constituency, constituency_id) if constituency_id else None
     if constituency is None:
         raise InvalidApplication(_("Choose your home constituency from the list."), "constituency")
@@ -262,7 +272,7 @@ def save_voting(session, application, *, actor, constituency_id, channel):
 
 def save_document(session, application, *, actor, data):
     """The scan or photo of the identity document: JPEG, PNG or PDF, judged by its content."""
-    _editable(application)
+    _locked_editable(session, application)
     try:
         documents.check_size(len(data))
         media_type = documents.sniff(data)
