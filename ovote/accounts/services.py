@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ovote.accounts import passwords
@@ -409,6 +409,7 @@ def change_staff_role(session, *, actor, user, role, consulate=None):
         raise StaffError(_("A consular official needs a consulate, and only an official has one."))
     if actor.id == user.id and role is not user.role:
         raise StaffError(_("You cannot change your own role."))
+    _hold_commissioners(session, actor)
     before = {"role": user.role.value, "consulate": user.consulate.code if user.consulate else None}
     user.role, user.consulate = role, consulate
     user.rotate_session_token()
@@ -430,6 +431,7 @@ def set_locale(session, user, locale):
 def set_active(session, *, actor, user, active):
     if actor.id == user.id and not active:
         raise StaffError(_("You cannot deactivate your own account."))
+    _hold_commissioners(session, actor)
     user.active = active
     user.rotate_session_token()
     record(session, actor=actor, action="staff.activate" if active else "staff.deactivate",
@@ -437,8 +439,21 @@ def set_active(session, *, actor, user, active):
     session.flush()
 
 
+def _hold_commissioners(session, actor):
+    """Hold the rows of the acting and of every active commissioner until commit, read
+    afresh, and check the actor still is one. Two commissioners deactivating or
+    demoting each other at once then take turns, and the second is refused, instead
+    of both succeeding and leaving no commissioner to manage staff."""
+    session.scalars(_for_update(select(User).where(
+        or_(User.id == actor.id, and_(User.role == Role.COMMISSIONER, User.active.is_(True))))
+        .order_by(User.id))).all()
+    if not (actor.active and actor.role is Role.COMMISSIONER):
+        raise StaffError(_("Your account is no longer an active commissioner: nothing was changed."))
+
+
 def reset_totp(session, *, actor, user):
     """Forget a staff member's authenticator; they enrol again at next login."""
+    _hold_commissioners(session, actor)
     user.totp_secret_enc = None
     user.totp_last_step = None
     user.rotate_session_token()
