@@ -8,6 +8,7 @@ from ovote.accounts import services
 from ovote.accounts.access import roles_required
 from ovote.accounts.forms import StaffActionForm, StaffForm, StaffRoleForm
 from ovote.accounts.models import Role, User
+from ovote.audit.services import record
 from ovote.elections.services import list_consulates, consulate_by_code
 from ovote.extensions import MAX_ID, db
 
@@ -17,8 +18,20 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.route("/")
 @roles_required(Role.COMMISSIONER)
 def index():
-    return render_template("staff/index.html", staff=services.list_staff(db.session),
-                           action_form=StaffActionForm())
+    staff = services.list_staff(db.session)
+    _audit_view("staff.list_view", "staff", shown=len(staff))
+    return render_template("staff/index.html", staff=staff, action_form=StaffActionForm())
+
+
+def _audit_view(action, target, **details):
+    """Staff addresses are personal data: every page showing them is in the audit log."""
+    record(db.session, actor=current_user, action=action, target=target, details=details)
+    db.session.commit()
+
+
+def _role_page(form, user, status):
+    _audit_view("staff.view", f"user:{user.id}")
+    return render_template("staff/role.html", form=form, member=user), status
 
 
 def _consulate_choices(form):
@@ -74,12 +87,13 @@ def change_role(user_id):
             services.change_staff_role(db.session, actor=current_user, user=user,
                                        role=Role(form.role.data), consulate=consulate)
         except services.AccountError as exc:
+            db.session.rollback()  # nothing of the refused change may be committed with the view
             flash(exc.message, "danger")
-            return render_template("staff/role.html", form=form, member=user), 422
+            return _role_page(form, user, 422)
         db.session.commit()
         flash(_("Done: %(email)s updated.", email=user.email), "success")
         return redirect(url_for("staff.index"), 303)
-    return render_template("staff/role.html", form=form, member=user), 422 if form.errors else 200
+    return _role_page(form, user, 422 if form.errors else 200)
 
 
 @bp.route("/<int:user_id>/<any(activate, deactivate, 'reset-totp'):action>", methods=["POST"])

@@ -189,3 +189,16 @@ def test_a_consulate_code_with_a_nul_byte_is_refused(client, factory, login_as, 
     assert response.status_code == 422
     assert "Choose a consulate from the list." in response.get_data(as_text=True)
     assert db_session.query(User).count() == before
+
+
+def test_pages_showing_staff_addresses_are_audited(client, factory, login_as, db_session):
+    from ovote.audit.models import AuditEvent
+
+    official = factory.user(Role.OFFICIAL)
+    chair = login_as(factory.user(Role.COMMISSIONER))
+    assert client.get("/staff/").status_code == 200
+    assert client.get(f"/staff/{official.id}/role").status_code == 200
+    events = [(e.action, e.actor, e.target) for e in db_session.query(AuditEvent).order_by(AuditEvent.seq)]
+    assert events[-2:] == [("staff.list_view", f"user:{chair.id}", "staff"),
+                           ("staff.view", f"user:{chair.id}", f"user:{official.id}")]
+    assert all(official.email not in e.details for e in db_session.query(AuditEvent))
