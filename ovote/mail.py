@@ -113,9 +113,9 @@ def _keep_undelivered(msg, exc):
     request goes on whatever happens here; the store uses its own connection (the
     session that committed cannot run SQL inside this hook)."""
     if _permanent(exc):
-        log.error("mail to %s refused for good (%s); not kept", msg["To"], _describe(exc))
+        log.error("mail %s refused for good (%s); not kept", msg["Message-ID"], _describe(exc))
         return
-    log.error("mail to %s not delivered (%s); kept for `ovote mail retry`", msg["To"], _describe(exc))
+    log.error("mail %s not delivered (%s); kept for `ovote mail retry`", msg["Message-ID"], _describe(exc))
     now = _utcnow()
     try:
         with db.engine.begin() as connection:
@@ -123,7 +123,7 @@ def _keep_undelivered(msg, exc):
                 created_at=now, attempts=1, next_attempt_at=now + retry_delay(1),
                 last_error=_describe(exc), message_enc=cipher().seal(bytes(msg), context=_SEALED)))
     except Exception:  # noqa: BLE001 - the change stands; say loudly that its mail is lost
-        log.exception("mail to %s lost: it could not be kept for a later attempt", msg["To"])
+        log.exception("mail %s lost: it could not be kept for a later attempt", msg["Message-ID"])
 
 
 def _permanent(exc):
@@ -225,7 +225,6 @@ def _drop_pending(session):
 
 def _deliver(msg):
     config = current_app.config
-    to, subject = msg["To"], msg["Subject"]
     backend = config["MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions.setdefault("ovote_outbox", []).append(msg)
@@ -234,8 +233,8 @@ def _deliver(msg):
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         (folder / f"{stamp}.eml").write_bytes(bytes(msg))
-    elif backend == "console":
-        log.warning("mail to %s: %s\n%s", to, subject, msg.get_content())
+    elif backend == "console":  # development only: production refuses every backend but smtp
+        log.warning("mail to %s: %s\n%s", msg["To"], msg["Subject"], msg.get_content())
     elif backend == "smtp":
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
             if config["SMTP_STARTTLS"]:
@@ -245,4 +244,5 @@ def _deliver(msg):
             smtp.send_message(msg)
     else:
         raise RuntimeError(f"unknown OVOTE_MAIL_BACKEND {backend!r}")
-    log.info("mail sent to %s via %s: %s", to, backend, subject)
+    # The Message-ID only: the address and the subject ("... rejected") are personal data.
+    log.info("mail %s sent via %s", msg["Message-ID"], backend)

@@ -264,3 +264,14 @@ def test_kept_messages_are_re_encrypted_with_the_other_personal_data(app):
 
     with app.app_context():
         assert (UndeliveredMail, "message_enc", "mail.message") in sealed_columns()
+
+
+def test_the_log_names_a_message_by_its_id_not_its_address_or_subject(app, monkeypatch, caplog):
+    import logging
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    with app.app_context(), caplog.at_level(logging.INFO, logger="ovote.mail"):
+        monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+        send_mail("private@example.org", "Your application was rejected", "Body")
+    assert "sent via smtp" in caplog.text
+    assert "private@example.org" not in caplog.text and "rejected" not in caplog.text
