@@ -4,7 +4,7 @@ Every page is for officials only, and only for their own consulate's
 applications: `get_application` answers 404 for anything else. Showing
 personal data (the queue, an application, its document) is an audit event.
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,6 +58,9 @@ def queue():
 
 
 def _show(application, decision_form=None, status=200):
+    """The application's page, with its personal data: every rendering of it (a refused
+    decision's included) is an audited view."""
+    _audit_view("application.view", f"application:{application.id}")
     return render_template(
         "registration/application.html", application=application, person=details(application),
         results=checks.stored_results(application), rule_titles=RULE_TITLES,
@@ -65,12 +68,17 @@ def _show(application, decision_form=None, status=200):
         reason_label=verification.reason_label), status
 
 
+def _refused_access(exc):
+    """A decision refused because, re-read under its lock, the application is no longer this
+    official's to see (e.g. the voter chose another consulate meanwhile): 404, not its page."""
+    if isinstance(exc, verification.NotYourConsulate):
+        abort(404)
+
+
 @bp.route("/<int:application_id>")
 @roles_required(Role.OFFICIAL)
 def show(application_id):
-    application = get_application(db.session, application_id, current_user)
-    _audit_view("application.view", f"application:{application.id}")
-    return _show(application)
+    return _show(get_application(db.session, application_id, current_user))
 
 
 @bp.route("/<int:application_id>/document")
@@ -98,6 +106,7 @@ def decide(application_id):
                                    note=form.note.data)
     except verification.DecisionRefused as exc:
         db.session.rollback()
+        _refused_access(exc)
         flash(exc.message, "danger")
         return _show(application, form, exc.status)
     db.session.commit()
@@ -124,6 +133,7 @@ def confirm(application_id):
             verification.confirm(db.session, application, official=current_user)
         except verification.DecisionRefused as exc:
             db.session.rollback()
+            _refused_access(exc)
             flash(exc.message, "danger")
             return _show(application, status=exc.status)
         db.session.commit()
