@@ -1,10 +1,16 @@
 """Name and document-number matching, blind indexes, and the passport MRZ reader."""
+import re
+import sys
+import unicodedata
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from ovote.registration import matching, passport_mrz
+from ovote.registration import matching, passport_mrz, rules
+from ovote.registration.models import CheckOutcome
 from tests.registration.conftest import passport_mrz as make_mrz
+from tests.registration.test_rules import FACTS, REGISTRY
 
 ICAO_SPECIMEN = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                  "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
@@ -23,6 +29,127 @@ ICAO_SPECIMEN = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
 ])
 def test_names_match_up_to_case_accents_punctuation_and_order(first, second, same):
     assert matching.names_match(first, second) is same
+
+
+GREEK = ("Παπαδόπουλος", "Γιώργος")
+OTHER_GREEK = ("Οικονόμου", "Μαρία")
+
+
+@pytest.mark.parametrize("first, second", [
+    (GREEK, OTHER_GREEK),
+    (("Παπαδόπουλος", "Γιώργος"), ("Παπαδόπουλος", "Νίκος")),
+    (("Иванов", "Сергей"), ("Петров", "Сергей")),
+    (("Иванов", "Сергей"), ("Иванова", "Сергей")),
+    (("王", "伟"), ("李", "伟")),
+    (("王伟", ""), ("李娜", "")),
+    (("カトウ", ""), ("ガトウ", "")),
+    (GREEK, ("Silva", "Ana")),
+    (("---", ""), ("...", "")),
+    (("", ""), ("", "")),
+])
+def test_names_in_other_scripts_that_differ_do_not_match(first, second):
+    assert matching.names_match(first, second) is False
+    assert matching.names_match(second, first) is False
+
+
+@pytest.mark.parametrize("first, second", [
+    (GREEK, GREEK),
+    (GREEK, ("ΓΙΏΡΓΟΣ", "ΠΑΠΑΔΟΠΟΥΛΟΣ")),  # capitals, final sigma, other word order
+    (GREEK, ("Παπαδοπουλος", "Γιωργος")),  # without the accents
+    (("Иванов", "Сергей Петрович"), ("ИВАНОВ", "Петрович Сергей")),
+    (("Ёлкин", "Пётр"), ("Елкин", "Петр")),
+    (("王", "伟"), ("伟", "王")),
+    (("Ferreira", "Γιώργος"), ("FERREIRA", "ΓΙΩΡΓΟΣ")),
+])
+def test_the_same_name_in_another_script_matches_itself(first, second):
+    assert matching.names_match(first, second) is True
+
+
+def test_a_name_without_letters_matches_no_name():
+    assert matching.name_forms("", "") == set()
+    assert matching.name_forms("-- ", "'") == set()
+    assert not matching.names_match(("--", ""), ("--", ""))
+
+
+def _tokens_before_other_scripts(*parts):
+    """plain_name as it was when only a-z and 0-9 counted (the stored person indexes use it)."""
+    text = " ".join(p for p in parts if p).replace("<", " ").replace("ß", "ss")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return tuple(sorted(t for t in re.split(r"[^0-9a-z]+", text.casefold()) if t))
+
+
+LATIN_NAMES = [("Silva", "Ana Maria"), ("Sílva", "Ána-María"), ("Åström", "Björn"), ("Müller", "Jürgen"),
+               ("Strauß", ""), ("N'Diaye", "Awa"), ("Nʼdiaye", "ʻAwa"), ("Søren", "Kierkegaard"),
+               ("Łukasiewicz", "Jan"), ("Ðorđević", "Đurđa"), ("Þórsdóttir", "Æsa"), ("Yılmaz", "İbrahim"),
+               ("Œuvray", "Ǆemal"), ("Ferreira dos Santos", "Maria da Conceição"), ("O’Brien", "Seán"),
+               ("ＳＩＬＶＡ", "Ａｎａ"), ("Nguyễn", "Thị Minh Khai"), ("Sánchez-Pérez", "José Luis 2º")]
+
+
+@pytest.mark.parametrize("name", LATIN_NAMES)
+def test_latin_names_keep_their_tokens_and_so_their_stored_person_index(app, name):
+    assert matching.plain_name(*name) == _tokens_before_other_scripts(*name)
+
+
+def _latin_and_common_characters():
+    """The Latin blocks, punctuation and fullwidth forms, and every LATIN or MODIFIER LETTER
+    character, less those that stand for a letter of another script (µ is a Greek mu)."""
+    blocks = [(0x20, 0x370), (0x1D00, 0x1DC0), (0x1E00, 0x1F00), (0x2000, 0x2070),
+              (0x2C60, 0x2C80), (0xA720, 0xA800), (0xAB30, 0xAB70), (0xFB00, 0xFB07), (0xFF00, 0xFF60)]
+    candidates = [chr(cp) for start, end in blocks for cp in range(start, end)]
+    candidates += [chr(cp) for cp in range(sys.maxunicode + 1)
+                   if unicodedata.name(chr(cp), "").startswith(("LATIN ", "MODIFIER LETTER "))]
+    other_scripts = ("GREEK ", "CYRILLIC ", "GEORGIAN ")
+    return [c for c in candidates
+            if not any(unicodedata.name(d, "").startswith(other_scripts)
+                       for d in unicodedata.normalize("NFKD", c))]
+
+
+def test_no_latin_or_punctuation_character_changes_the_tokens_of_a_name():
+    characters = _latin_and_common_characters()
+    assert len(characters) > 3000
+    changed = [c for c in characters if matching.plain_name(f"Silva{c}Ana", f"X{c}")
+               != _tokens_before_other_scripts(f"Silva{c}Ana", f"X{c}")]
+    assert changed == []
+
+
+def test_other_scripts_get_a_person_index_of_their_own(app):
+    born = date(1985, 5, 5)
+    with app.test_request_context():
+        greek = matching.person_index(*GREEK, born)
+        assert greek is not None and greek != matching.person_index(*OTHER_GREEK, born)
+        assert greek == matching.person_index("ΓΙΏΡΓΟΣ", "ΠΑΠΑΔΟΠΟΥΛΟΣ", born)
+        assert matching.person_index("王", "伟", born) != matching.person_index("李", "伟", born)
+        assert matching.person_index("Иванов", "", born) != matching.person_index("Петров", "", born)
+        assert matching.person_index("---", "", born) is None
+        assert matching.person_index("Silva", "Ana Maria", born) == matching.blind_index(
+            "ana maria silva|1985-05-05", purpose=matching.PERSON_PURPOSE)
+
+
+@pytest.mark.parametrize("registry, outcome", [
+    (dict(surname="Οικονόμου", given_names="Μαρία"), CheckOutcome.REVIEW),
+    (dict(surname="Παπαδόπουλος", given_names="Νίκος"), CheckOutcome.REVIEW),
+    (dict(surname="ΠΑΠΑΔΟΠΟΥΛΟΣ", given_names="ΓΙΩΡΓΟΣ"), CheckOutcome.PASS),
+    (dict(surname="---", given_names=""), CheckOutcome.REVIEW),
+])
+def test_the_civil_registry_check_compares_greek_names_letter_by_letter(app, registry, outcome):
+    facts = replace(FACTS, surname=GREEK[0], given_names=GREEK[1], registry=replace(REGISTRY, **registry))
+    with app.test_request_context():
+        assert rules.civil_registry(facts).outcome is outcome
+
+
+def test_greek_applicants_born_the_same_day_are_no_duplicates_unless_the_names_agree(db_session, reg):
+    def unique_person(application):
+        return {c.rule: c.outcome for c in application.checks}["unique_person"]
+
+    greek = {"surname": GREEK[0], "given_names": GREEK[1]}
+    first = reg.application(person=greek)
+    other = reg.application(person={"surname": OTHER_GREEK[0], "given_names": OTHER_GREEK[1]},
+                            documents={"passport_number": "CB7654321"})
+    assert first.person_index != other.person_index
+    assert unique_person(other) is CheckOutcome.PASS
+    again = reg.application(person={"surname": "ΠΑΠΑΔΟΠΟΥΛΟΣ", "given_names": "ΓΙΩΡΓΟΣ"},
+                            documents={"passport_number": "CC1111111"})
+    assert unique_person(again) is CheckOutcome.REVIEW
 
 
 @pytest.mark.parametrize("raw, normalized", [
