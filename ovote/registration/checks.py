@@ -82,6 +82,9 @@ def gather_facts(session, application, *, now=None, config=None):
     registry = [_registry_facts(entry) for entry in registry_entries(session, application)]
     keys = [k for k in (application.national_id_index, application.passport_index) if k]
     consulate = application.consulate
+    # "Today" is the consulate's day, as for the deadline: at 01:00 UTC it is still
+    # yesterday in the Americas, where a passport expiring yesterday is valid today.
+    today = now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(consulate.timezone)).date()
     return rules.Facts(
         surname=person.surname, given_names=person.given_names or "",
         birth_date=application.birth_date, residence_country=application.residence_country,
@@ -89,7 +92,7 @@ def gather_facts(session, application, *, now=None, config=None):
         consulate_serves=tuple(consulate.served_countries),
         constituency=application.constituency.code, passport_expiry=application.passport_expiry,
         first_submitted_at=application.first_submitted_at or now,
-        reference_date=config.reference_date or now.date(), today=now.date(),
+        reference_date=config.reference_date or today, today=today,
         minimum_age=config.minimum_age, home_country=config.home_country,
         deadline_closes_utc=(deadline_closes_utc(config.deadline, consulate.timezone)
                              if config.deadline else None),

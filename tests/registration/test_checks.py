@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from ovote.accounts.models import utcnow
-from ovote.registration import checks, services
+from ovote.registration import checks, rules, services
 from ovote.registration.models import ApplicationState, CheckOutcome
 from tests.registration.conftest import image_bytes, passport_mrz, post
 
@@ -93,6 +93,19 @@ def test_age_and_home_country_follow_the_configuration(db_session, reg, app, mon
 def test_an_expired_passport_fails(db_session, reg):
     application = reg.application(documents={"passport_expiry": utcnow().date() - timedelta(days=1)})
     assert outcomes(application)["document_not_expired"] is CheckOutcome.FAIL
+
+
+@pytest.mark.parametrize("timezone_name, valid", [("America/New_York", True), ("Europe/Paris", False)])
+def test_expiry_and_age_are_judged_on_the_consulates_day(app, db_session, reg, timezone_name, valid):
+    """At 02:00 UTC on 1 March it is still 28 February in New York: a passport valid
+    until the 28th is valid there, and no longer in Paris."""
+    application = reg.application(documents={"passport_expiry": date(2026, 2, 28)})
+    application.consulate.timezone = timezone_name
+    with app.test_request_context():
+        facts = checks.gather_facts(db_session, application, now=datetime(2026, 3, 1, 2, 0))
+    assert facts.today == (date(2026, 2, 28) if valid else date(2026, 3, 1))
+    outcome = rules.document_not_expired(facts).outcome
+    assert outcome is (CheckOutcome.PASS if valid else CheckOutcome.FAIL)
 
 
 def test_the_deadline_is_the_end_of_the_day_in_the_consulates_time_zone():
