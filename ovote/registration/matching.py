@@ -72,6 +72,13 @@ def name_forms(*parts):
     return {forms for forms in (plain_name(*parts), icao) if forms}
 
 
+def latin_spellings(text):
+    """The two ways passports spell a name in Latin letters: ICAO 9303-transliterated (Ö -> OE)
+    and with the accents simply dropped (Ö -> O)."""
+    return (_strip_accents("".join(_ICAO.get(c, c) for c in text)),
+            _strip_accents(text.replace("ß", "ss")))
+
+
 def names_match(first, second):
     """True when two names (each a tuple of parts, e.g. (surname, given names)) are the same
     person's name up to case, accents, punctuation and word order.

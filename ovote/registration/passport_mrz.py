@@ -3,6 +3,7 @@
 `read_mrz` checks the format and every check digit with the `mrz` package;
 `disagreements` lists the typed fields that say something else than the MRZ.
 """
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,9 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from mrz.checker.td3 import TD3CodeChecker
 
-from ovote.registration.matching import names_match, normalize_document_number
+from ovote.registration.matching import latin_spellings, names_match, normalize_document_number
 
 LINE_LENGTH = 44
+NAME_FIELD = slice(5, LINE_LENGTH)  # line 1: SURNAME<<GIVEN<NAMES, cut off at 39 characters
+_APOSTROPHES = re.compile("['’ʼ‘`]")
+_NOT_MRZ = re.compile(r"[^A-Z0-9]+")
 _ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
 # ICAO codes that are not ISO 3166 alpha-3 (Germany is "D<<" in passports).
 _ICAO_STATES = {"D": "DE"}
@@ -95,6 +99,31 @@ def _yymmdd(day):
     return day.strftime("%y%m%d") if isinstance(day, date) else None
 
 
+def _mrz_words(text):
+    """One part of a name as the MRZ writes it: "d'Ávila-Sá" -> "DAVILA<SA"."""
+    words = _NOT_MRZ.split(_APOSTROPHES.sub("", text).upper())
+    return "<".join(word for word in words if word)
+
+
+def _typed_name_fields(surname, given_names):
+    """The typed name as the MRZ name field writes it, before the cut to the field's length:
+    ICAO 9303-transliterated (Ö as OE) and with the accents simply dropped."""
+    return {_mrz_words(family) + "<<" + _mrz_words(given)
+            for family, given in zip(latin_spellings(surname), latin_spellings(given_names or ""))}
+
+
+def _names_agree(mrz, surname, given_names):
+    """The MRZ names are the typed ones up to case, accents and word order. When the typed name
+    is too long for the field, a full field (no filler at its end: the name was cut off) must be
+    the typed name's first 39 characters; a shorter name in the MRZ is another name."""
+    if names_match((surname, given_names), (mrz.surname, mrz.given_names)):
+        return True
+    field = mrz.lines[0][NAME_FIELD]
+    length = len(field)
+    return not field.endswith("<") and any(
+        len(typed) > length and typed[:length] == field for typed in _typed_name_fields(surname, given_names))
+
+
 def disagreements(mrz, *, passport_number, passport_state, passport_expiry, birth_date,
                   surname, given_names):
     """Labels of the typed fields that the MRZ contradicts (empty when all agree).
@@ -111,6 +140,6 @@ def disagreements(mrz, *, passport_number, passport_state, passport_expiry, birt
         problems.append(_("expiry date"))
     if birth_date and _yymmdd(birth_date) != mrz.birth_yymmdd:
         problems.append(_("date of birth"))
-    if surname and not names_match((surname, given_names), (mrz.surname, mrz.given_names)):
+    if surname and not _names_agree(mrz, surname, given_names):
         problems.append(_("names"))
     return problems

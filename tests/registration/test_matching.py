@@ -219,3 +219,72 @@ def test_disagreements_name_every_field_that_differs(app):
 def test_germany_is_d_in_passports():
     mrz = passport_mrz.read_mrz(make_mrz(surname="Mueller", given_names="Juergen", state="D"))
     assert mrz.issuing_state == "DE"
+
+
+LONG_NAME = dict(surname="Ferreira dos Santos Rodrigues", given_names="Maria da Conceição")
+# The name field holds 39 characters: FERREIRA<DOS<SANTOS<RODRIGUES<<MARIA<DA<CONCEICAO is cut
+# after "DA". The name field has no check digit, so the generator's MRZ of the cut name is the
+# passport's MRZ.
+LONG_NAME_MRZ = make_mrz(surname="Ferreira dos Santos Rodrigues", given_names="Maria da")
+
+
+def cut_off_mrz(name_field):
+    """A passport MRZ whose name field is `name_field` (the generator always adds "<<" after the
+    surname, so it cannot write a surname cut off by the end of the field)."""
+    assert len(name_field) == 39
+    return "P<PRT" + name_field + "\n" + make_mrz().splitlines()[1]
+
+
+def test_a_long_name_cut_off_in_the_mrz_agrees_with_the_whole_typed_name(app):
+    assert LONG_NAME_MRZ.splitlines()[0] == "P<PRTFERREIRA<DOS<SANTOS<RODRIGUES<<MARIA<DA"
+    mrz = passport_mrz.read_mrz(LONG_NAME_MRZ)
+    typed = dict(passport_number="CA1234567", passport_state="PT", passport_expiry=date(2031, 1, 1),
+                 birth_date=date(1990, 1, 15))
+    with app.test_request_context():
+        assert passport_mrz.disagreements(mrz, **typed, **LONG_NAME) == []
+        assert passport_mrz.disagreements(mrz, **typed, surname="FERREIRA DOS SANTOS-RODRIGUES",
+                                          given_names="maria da conceicao") == []
+
+
+@pytest.mark.parametrize("surname, given_names, mrz_text", [
+    # ICAO 9303 transliteration (Ä -> AE) and plain unaccented letters
+    ("Schäfer-Großmann von Hohenstein", "Jürgen Maximilian",
+     make_mrz(surname="Schaefer Grossmann von Hohenstein", given_names="Juer")),
+    ("Schäfer-Großmann von Hohenstein", "Jürgen Maximilian",
+     make_mrz(surname="Schafer Grossmann von Hohenstein", given_names="Jurge")),
+    # apostrophes are left out; the surname itself is cut off
+    ("D'Ávila Albuquerque e Vasconcelos Menezes", "João",
+     cut_off_mrz("DAVILA<ALBUQUERQUE<E<VASCONCELOS<MENEZE")),
+    ("Ferreira dos Santos Rodrigues Cardoso Lima", "Ana",
+     cut_off_mrz("FERREIRA<DOS<SANTOS<RODRIGUES<CARDOSO<L")),
+])
+def test_long_names_are_cut_as_the_mrz_spells_them(app, surname, given_names, mrz_text):
+    mrz = passport_mrz.read_mrz(mrz_text)
+    assert not mrz.lines[0].endswith("<")
+    with app.test_request_context():
+        assert passport_mrz.disagreements(mrz, passport_number=None, passport_state=None, passport_expiry=None,
+                                          birth_date=None, surname=surname, given_names=given_names) == []
+
+
+@pytest.mark.parametrize("mrz_name, typed", [
+    # the cut names differ
+    (("Ferreira dos Santos Rodrigues", "Maria da"), ("Ferreira dos Santos Rodrigues", "Maria do Carmo")),
+    (("Ferreira dos Santos Rodrigues", "Maria da"), ("Ferreira dos Santos Rodriguez", "Maria da Conceição")),
+    (("Ferreira dos Santos Rodrigues", "Maria da"), ("Maria da Conceição", "Ferreira dos Santos Rodrigues")),
+    (("Ferreira dos Santos Rodrigues", "Maria da"), ("Ferreira dos Santos Rodrigues", "Maria")),
+    # a name shorter than the field is not a cut-off name
+    (("Ferreira dos Santos Rodrigues", "Maria"), ("Ferreira dos Santos Rodrigues", "Maria da Conceição")),
+    (("Ferreira dos Santos Rodrigues", "Mariana"), ("Ferreira dos Santos Rodrigues", "Mariana Conceição")),
+    (("Silva", "Ana"), ("Silva", "Ana Maria")),
+])
+def test_a_cut_off_mrz_name_must_be_the_typed_name_cut_at_the_same_place(app, mrz_name, typed):
+    mrz = passport_mrz.read_mrz(make_mrz(*mrz_name))
+    with app.test_request_context():
+        assert passport_mrz.disagreements(mrz, passport_number=None, passport_state=None, passport_expiry=None,
+                                          birth_date=None, surname=typed[0], given_names=typed[1]) == ["names"]
+
+
+def test_the_documents_step_accepts_the_mrz_of_a_long_name(db_session, reg, in_request):
+    application = reg.application(person=LONG_NAME, documents={"mrz": LONG_NAME_MRZ})
+    with in_request():
+        assert application.passport_index == matching.document_index("CA1234567")
