@@ -139,12 +139,17 @@ class VotingForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
+    """The document scan: a file is required until one is attached; after that a new file
+    replaces it and none keeps it."""
     document = FileField(_l("Scan or photo of your passport or identity card"),
                          validators=[FileRequired(_l("Choose the file to send."))],
                          render_kw={"accept": "image/jpeg,image/png,application/pdf"})
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, attached=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if attached:
+            self.document.validators = []
+            self.document.flags.required = False
         self.document.description = _(
             "JPEG, PNG or PDF, up to %(mb)d MB. The page with your photo must be readable.",
             mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024))
@@ -153,6 +158,9 @@ class UploadForm(FlaskForm):
         pass
 
     def values(self):
+        """The new file for the service, or None when none was chosen (the attached one stays)."""
+        if not self.document.data:
+            return None
         return dict(data=self.document.data.read())
 
 

@@ -57,6 +57,8 @@ def _form_for(step, application):
         return form_class(consulates=services.consulates_for(db.session, application))
     if step == "voting":
         return form_class(constituencies=list_constituencies(db.session))
+    if step == "upload":
+        return form_class(attached=application.document_file is not None)
     return form_class()
 
 
@@ -107,14 +109,16 @@ def step(step):
     if not form.is_submitted():
         form.fill(application, details(application))
     elif form.validate_on_submit():
-        try:
-            STEP_FORMS[step][1](db.session, application, actor=current_user, **form.values())
-        except services.RegistrationError as exc:
-            db.session.rollback()
-            _field_for(form, exc.field).errors.append(exc.message)
-            return _page("registration/step.html", exc.status, step=step, form=form,
-                         application=application)
-        db.session.commit()
+        values = form.values()
+        if values is not None:  # None: no new file on the upload step, the attached one stays
+            try:
+                STEP_FORMS[step][1](db.session, application, actor=current_user, **values)
+            except services.RegistrationError as exc:
+                db.session.rollback()
+                _field_for(form, exc.field).errors.append(exc.message)
+                return _page("registration/step.html", exc.status, step=step, form=form,
+                             application=application)
+            db.session.commit()
         return redirect(_after_save(step), 303)
     return _page("registration/step.html", 422 if form.errors else 200, step=step, form=form,
                  application=application)

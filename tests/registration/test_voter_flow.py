@@ -1,5 +1,8 @@
 """A voter applies step by step, saves and comes back, reviews, submits, follows and withdraws."""
 import io
+import re
+
+import pytest
 
 from ovote.audit.models import AuditEvent
 from ovote.registration.models import Application, ApplicationState, VotingChannel
@@ -139,3 +142,61 @@ def test_the_voter_sees_their_own_document(client, db_session, reg, login_as):
     response = client.get("/register/document")
     assert response.status_code == 200 and response.data == image_bytes("PNG")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+NO_FILE = ["absent", "empty"]
+
+
+def without_file(no_file, then):
+    """Form data with no file: no file part at all, or the empty part a browser sends when no
+    file is chosen."""
+    return {"then": then, **({"document": (io.BytesIO(b""), "")} if no_file == "empty" else {})}
+
+
+@pytest.mark.parametrize("then", ["next", "later"])
+@pytest.mark.parametrize("no_file", NO_FILE)
+def test_the_upload_step_asks_for_a_file_while_none_is_attached(client, db_session, reg, login_as_voter,
+                                                                 then, no_file):
+    voter = login_as_voter()
+    post(client, "/register/start", {}, form_url="/register/")
+    response = post(client, "/register/step/upload", without_file(no_file, then),
+                    content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Choose the file to send." in response.get_data(as_text=True)
+    assert db_session.query(Application).filter_by(voter_id=voter.id).one().document_file is None
+
+
+@pytest.mark.parametrize("then, goes_to", [("next", "/register/review"), ("later", "/register/")])
+@pytest.mark.parametrize("no_file", NO_FILE)
+def test_the_upload_step_keeps_the_attached_document_when_no_file_is_chosen(client, db_session, reg,
+                                                                            login_as, then, goes_to,
+                                                                            no_file):
+    application = reg.application(state=ApplicationState.DRAFT, document=image_bytes("PNG"))
+    stored = (application.document_file, application.document_type, application.document_size)
+    login_as(application.voter)
+    form = client.get("/register/step/upload").get_data(as_text=True)
+    assert "A document is already attached" in form
+    assert not re.search(r'<input[^>]*name="document"[^>]*\brequired\b', form)
+    response = post(client, "/register/step/upload", without_file(no_file, then),
+                    content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith(goes_to)
+    db_session.refresh(application)
+    assert (application.document_file, application.document_type, application.document_size) == stored
+    assert client.get("/register/document").data == image_bytes("PNG")
+    if then == "later":
+        assert "Saved. You can come back" in client.get("/register/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("then, goes_to", [("next", "/register/review"), ("later", "/register/")])
+def test_a_new_file_replaces_the_attached_document(client, db_session, reg, login_as, then, goes_to):
+    application = reg.application(state=ApplicationState.DRAFT, document=image_bytes("PNG"))
+    old_file = application.document_file
+    login_as(application.voter)
+    response = post(client, "/register/step/upload",
+                    {"document": (io.BytesIO(image_bytes("JPEG")), "passport.jpg"), "then": then},
+                    content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"].endswith(goes_to)
+    db_session.refresh(application)
+    assert application.document_file != old_file and application.document_type == "image/jpeg"
+    assert client.get("/register/document").data == image_bytes("JPEG")
