@@ -2,5 +2,6 @@
 from ovote.accounts.models import LoginThrottle, User  # noqa: F401
 from ovote.audit.models import AuditEvent  # noqa: F401
 from ovote.elections.models import Constituency, Consulate, ConsulateCountry  # noqa: F401
-from ovote.registration.models import Application, CheckResult, Decision, RegistryEntry  # noqa: F401
+from ovote.registration.models import (Application, CheckResult, Decision, RegistryEntry,  # noqa: F401
+                                       VerifiedDocument)
 from ovote.mail import UndeliveredMail  # noqa: F401

@@ -129,7 +129,9 @@ class Application(db.Model):
         Index("ix_applications_one_active_per_voter", "voter_id", unique=True,
               sqlite_where=text(f"state IN ('{_STATES}')"),
               postgresql_where=text(f"state IN ('{_STATES}')")),
-        # No document may stand behind two verified registrations.
+        # No document may stand behind two verified registrations. These two indexes see
+        # each column alone; VerifiedDocument also catches one number given as a national
+        # identity number here and as a passport number there.
         Index("ix_applications_verified_national_id", "national_id_index", unique=True,
               sqlite_where=text("state = 'verified'"), postgresql_where=text("state = 'verified'")),
         Index("ix_applications_verified_passport", "passport_index", unique=True,
@@ -281,6 +283,12 @@ class Application(db.Model):
             self.decided_at = self.updated_at
 
     @property
+    def document_indexes(self):
+        """The blind indexes of the document numbers given (national identity and passport),
+        each once."""
+        return sorted({key for key in (self.national_id_index, self.passport_index) if key})
+
+    @property
     def reviewable(self):
         """Officials may see it: submitted at least once and not a draft (a draft withdrawn
         before its first submission never reached the consulate)."""
@@ -292,6 +300,40 @@ class Application(db.Model):
 
     def __repr__(self):
         return f"<Application {self.id} {self.state.value}>"
+
+
+class VerifiedDocument(db.Model):
+    """A document number that stands behind a verified application.
+
+    National identity numbers and passport numbers are blind-indexed by the same
+    function, so one number is one key whichever field it was given in, and the
+    primary key lets it stand behind one verified application only. The rows are
+    written when an application becomes verified and deleted when it stops being
+    verified, by `sync_verified_documents`.
+    """
+
+    __tablename__ = "verified_documents"
+
+    #: blind index of a normalised document number (see Application.document_indexes)
+    document_index: Mapped[str] = mapped_column(String(64), primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+def sync_verified_documents(session, application):
+    """Make `verified_documents` hold the application's document numbers while it is verified,
+    and none of them otherwise; call it after every change of state.
+
+    Raises IntegrityError when another verified application already holds one of the
+    numbers: run it inside a SAVEPOINT (`session.begin_nested()`) so that the refusal
+    leaves the rest of the transaction usable.
+    """
+    table = VerifiedDocument.__table__
+    session.flush()
+    session.execute(table.delete().where(table.c.application_id == application.id))
+    if application.state is S.VERIFIED and application.document_indexes:
+        session.execute(table.insert(), [{"document_index": key, "application_id": application.id}
+                                         for key in application.document_indexes])
 
 
 class CheckResult(db.Model):

@@ -22,7 +22,7 @@ from ovote.registration import documents, matching, notifications, passport_mrz
 from ovote.registration.access import lock
 from ovote.registration.checks import deadline_closes_utc, run_checks, settings
 from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, IllegalTransition,
-                                       VotingChannel)
+                                       VotingChannel, sync_verified_documents)
 from ovote.registration.personal import details, seal
 
 log = logging.getLogger(__name__)
@@ -345,6 +345,6 @@ def withdraw(session, application, *, actor):
     except IllegalTransition:
         raise ApplicationNotEditable(_("This application is %(state)s: it cannot be withdrawn.",
                                        state=str(application.state.label).lower())) from None
-    session.flush()
+    sync_verified_documents(session, application)  # its document numbers are free again
     record(session, actor=actor, action="application.withdraw", target=f"application:{application.id}")
     notifications.notify(session, application)
