@@ -15,7 +15,7 @@ def _reason(application):
     return "\n".join(lines)
 
 
-def _message(application, link):
+def _message(application, link, left_register):
     consulate = application.consulate.name if application.consulate else ""
     state = application.state
     if state is ApplicationState.SUBMITTED:
@@ -34,14 +34,20 @@ def _message(application, link):
         return (_("Your application to the overseas register was rejected"),
                 _("%(reason)s\n\nIf you think this is wrong, contact the consulate. You may also "
                   "start a new application: %(link)s", reason=_reason(application), link=link))
+    if left_register:
+        return (_("You have left the overseas register"),
+                _("You withdrew your registration: you are no longer on the overseas register and "
+                  "cannot vote from abroad unless you apply again. You may start a new application "
+                  "at any time: %(link)s", link=link))
     return (_("Your application to the overseas register was withdrawn"),
             _("Your application was withdrawn and will not be examined. You may start a new "
               "one at any time: %(link)s", link=link))
 
 
-def notify(session, application):
-    """Mail the voter about the application's current state once the change commits."""
+def notify(session, application, *, left_register=False):
+    """Mail the voter about the application's current state once the change commits;
+    `left_register`: a verified voter has just withdrawn."""
     voter = application.voter
     with force_locale(voter.locale or "en"):
-        subject, body = _message(application, external_url("registration.status"))
+        subject, body = _message(application, external_url("registration.status"), left_register)
         send_mail(voter.email, subject, body, session=session)

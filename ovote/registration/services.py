@@ -340,6 +340,7 @@ def submit(session, application, *, actor, now=None):
 def withdraw(session, application, *, actor):
     """The voter takes the application back; raises ApplicationNotEditable if it is closed."""
     lock(session, application)
+    was_on_register = application.state is ApplicationState.VERIFIED
     try:
         application.withdraw()
     except IllegalTransition:
@@ -347,4 +348,4 @@ def withdraw(session, application, *, actor):
                                        state=str(application.state.label).lower())) from None
     sync_verified_documents(session, application)  # its document numbers are free again
     record(session, actor=actor, action="application.withdraw", target=f"application:{application.id}")
-    notifications.notify(session, application)
+    notifications.notify(session, application, left_register=was_on_register)

@@ -102,6 +102,26 @@ def test_the_voter_withdraws_and_may_start_again(client, db_session, reg, login_
     assert db_session.query(Application).filter_by(voter_id=application.voter_id).count() == 2
 
 
+def test_a_verified_voter_who_withdraws_is_told_they_left_the_register(client, db_session, reg, factory,
+                                                                        login_as, outbox, in_request):
+    from ovote.accounts.models import Role
+    from ovote.registration import verification
+
+    application = reg.application()  # no registry row: verifying needs two officials
+    first, second = (factory.user(Role.OFFICIAL, consulate=application.consulate) for _ in range(2))
+    with in_request():
+        verification.decide(db_session, application, official=first, action="verify",
+                            reason_code="reviewed_manually")
+        verification.confirm(db_session, application, official=second)
+        db_session.commit()
+    assert application.state is ApplicationState.VERIFIED
+    login_as(application.voter)
+    assert post(client, "/register/withdraw", {"confirm": "y"}).status_code == 303
+    assert outbox[-1]["Subject"] == "You have left the overseas register"
+    assert "no longer on the overseas register" in outbox[-1].get_content()
+    assert "will not be examined" not in outbox[-1].get_content()
+
+
 def test_changing_the_country_of_residence_asks_for_the_consulate_again(client, db_session, reg,
                                                                         factory, login_as, in_request):
     application = reg.application(state=ApplicationState.DRAFT)
