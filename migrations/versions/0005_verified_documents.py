@@ -2,7 +2,7 @@
 
 Revision ID: 0005_verified_documents
 Revises: 0004_login_throttles
-Create Date: 2026-11-29 10:00:00.000000
+Create Date: 2026-11-28 04:00:00.000000
 
 The partial unique indexes on applications.national_id_index and
 applications.passport_index each see one column: a number given as a national
