@@ -154,24 +154,16 @@ def test_two_enrolments_at_once_keep_one_secret(committing_app):
 def test_two_commissioners_deactivating_each_other_at_once_leave_one(committing_app):
     """Each would be refused deactivating themselves; at once, without the rows held,
     both succeeded on PostgreSQL and no commissioner was left to manage staff."""
-    factory = Factory(committing_app, db.session)
-    chairs = []
-    for email in ("chair-a@example.org", "chair-b@example.org"):
-        factory.user(Role.COMMISSIONER, email=email)
-        with committing_app.app_context():
-            user = db.session.query(User).filter_by(email=email).one()
-            chairs.append(SimpleNamespace(id=user.id, session_token=user.session_token))
-    posts = []
-    for actor, target in ((chairs[0], chairs[1]), (chairs[1], chairs[0])):
-        client = committing_app.test_client()
-        log_in(committing_app, client, actor)
-        token = csrf_token(client, "/staff/")
-        posts.append(lambda c=client, t=token, who=target.id: c.post(f"/staff/{who}/deactivate",
-                                                                   data={"csrf_token": t}))
+    emails = ("chair-a@example.org", "chair-b@example.org")
+    [(first, first_token)], [(second, second_token)] = (
+        commissioner_clients(committing_app, email, "/staff/", 1) for email in emails)
+    with committing_app.app_context():
+        a_id, b_id = (db.session.query(User).filter_by(email=email).one().id for email in emails)
+    posts = [lambda: first.post(f"/staff/{b_id}/deactivate", data={"csrf_token": first_token}),
+             lambda: second.post(f"/staff/{a_id}/deactivate", data={"csrf_token": second_token})]
     race(posts)
     with committing_app.app_context():
-        active = db.session.query(User).filter(User.email.in_(["chair-a@example.org", "chair-b@example.org"]),
-                                               User.active.is_(True)).count()
+        active = db.session.query(User).filter(User.email.in_(emails), User.active.is_(True)).count()
     assert active == 1
 
 
