@@ -40,7 +40,7 @@ def fresh_app(folder, database_url=None):
     import flask_migrate
 
     from ovote import create_app
-    from ovote.elections.models import Constituency
+    from ovote.consulates.models import Constituency
     from ovote.extensions import db
 
     url = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"

@@ -1,7 +1,7 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 from ovote.accounts.models import LoginThrottle, User  # noqa: F401
 from ovote.audit.models import AuditEvent  # noqa: F401
-from ovote.elections.models import Constituency, Consulate, ConsulateCountry  # noqa: F401
+from ovote.consulates.models import Constituency, Consulate, ConsulateCountry  # noqa: F401
 from ovote.registration.models import (Application, CheckResult, Decision, RegistryEntry,  # noqa: F401
                                        VerifiedDocument)
 from ovote.mail import UndeliveredMail  # noqa: F401

@@ -16,7 +16,7 @@ import config as config_module
 from ovote import create_app
 from ovote.accounts import passwords, totp
 from ovote.accounts.models import Role, User, utcnow
-from ovote.elections.models import Consulate, ConsulateCountry
+from ovote.consulates.models import Consulate, ConsulateCountry
 from ovote.extensions import db
 from ovote.personal_data import cipher
 from tests.databases import fresh_database, upgrade_to_head

@@ -7,7 +7,7 @@ import pyotp
 import pytest
 
 from ovote.accounts.models import Role, User
-from ovote.elections.models import Consulate
+from ovote.consulates.models import Consulate
 from tests.accounts.test_signup import link_in
 from tests.conftest import PASSWORD, csrf_token
 

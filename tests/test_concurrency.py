@@ -203,7 +203,7 @@ def commissioner_clients(app, email, url, count):
 
 
 def test_simultaneous_consulates_with_one_code_make_one(committing_app):
-    from ovote.elections.models import Consulate
+    from ovote.consulates.models import Consulate
 
     data = {"code": "RACE", "name": "Consulate", "city": "City", "host_country": "PT",
             "timezone": "Europe/Lisbon", "served": ["PT"]}
@@ -228,7 +228,7 @@ def test_simultaneous_staff_accounts_with_one_address_make_one(committing_app):
 
 
 def test_simultaneous_constituencies_with_one_code_make_one(committing_app):
-    from ovote.elections.models import Constituency
+    from ovote.consulates.models import Constituency
 
     posts = [lambda c=c, t=t: c.post("/constituencies/", data={"code": "RACE", "name": "Race",
                                                                "csrf_token": t})

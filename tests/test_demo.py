@@ -1,5 +1,5 @@
 from ovote.accounts.models import Role, User
-from ovote.elections.models import Consulate
+from ovote.consulates.models import Consulate
 
 
 def test_demo_loads_data_and_prints_logins(app, db_session):

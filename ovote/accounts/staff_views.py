@@ -9,7 +9,7 @@ from ovote.accounts.access import roles_required
 from ovote.accounts.forms import StaffActionForm, StaffForm, StaffRoleForm
 from ovote.accounts.models import Role, User
 from ovote.audit.services import record
-from ovote.elections.services import list_consulates, consulate_by_code
+from ovote.consulates.services import list_consulates, consulate_by_code
 from ovote.extensions import MAX_ID, db
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

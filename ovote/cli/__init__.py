@@ -9,7 +9,7 @@ def init_cli(app):
     from ovote.cli.demo import demo
     from ovote.cli.keys import keys
     from ovote.cli.mail import mail
-    from ovote.elections.cli import constituency
+    from ovote.consulates.cli import constituency
     from ovote.registration.cli import registry
 
     for command in (admin, audit, demo, keys, mail, constituency, registry):

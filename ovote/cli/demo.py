@@ -6,7 +6,7 @@ from ovote.accounts import passwords, services, totp
 from ovote.accounts.models import Role, User, utcnow
 from ovote.audit.services import record
 from ovote.cli.database import with_database
-from ovote.elections.services import consulate_by_code, create_consulate
+from ovote.consulates.services import consulate_by_code, create_consulate
 from ovote.extensions import db
 from ovote.personal_data import cipher
 from ovote.registration import demo as registration_demo

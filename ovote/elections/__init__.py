@@ -1,1 +1,1 @@
-"""Consulates, constituencies, ballot styles, elections and the key ceremony."""
+"""Elections: contests, ballot styles, timeline, trustees, the key ceremony and the frozen definition."""

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ovote.accounts.models import User
-from ovote.elections.services import constituency_by_code, consulate_by_code, create_constituency
+from ovote.consulates.services import constituency_by_code, consulate_by_code, create_constituency
 from ovote.registration import services
 from ovote.registration.matching import document_index
 from ovote.registration.models import Citizenship, RegistryEntry

@@ -13,7 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ovote.elections.services import country_choices
+from ovote.consulates.services import country_choices
 from ovote.extensions import MAX_ID
 from ovote.registration.models import VotingChannel
 from ovote.registration.verification import reason_choices

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ovote.elections.models import Consulate
+from ovote.consulates.models import Consulate
 from ovote.registration.models import Application, ApplicationState
 
 STATES = tuple(ApplicationState)

@@ -30,7 +30,7 @@ from sqlalchemy import insert, select, update
 
 from ovote.accounts.models import utcnow
 from ovote.audit.services import record
-from ovote.elections.models import Constituency
+from ovote.consulates.models import Constituency
 from ovote.registration.matching import document_index, normalize_document_number
 from ovote.registration.models import Citizenship, RegistryEntry
 from ovote.registration.personal import sealed

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ovote.accounts.models import utcnow
 from ovote.audit.services import record
-from ovote.elections.models import Constituency, Consulate
+from ovote.consulates.models import Constituency, Consulate
 from ovote.registration import documents, matching, notifications, passport_mrz
 from ovote.registration.access import lock
 from ovote.registration.checks import deadline_closes_utc, run_checks, settings
@@ -237,7 +237,7 @@ def save_residence(session, application, *, actor, country, address, phone):
 
 def consulates_for(session, application):
     """The open consulates serving the application's country of residence."""
-    from ovote.elections.services import consulates_serving
+    from ovote.consulates.services import consulates_serving
 
     return consulates_serving(session, application.residence_country) if application.residence_country else []
 

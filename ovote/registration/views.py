@@ -7,7 +7,7 @@ from flask_login import current_user
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
 from ovote.audit.services import record
-from ovote.elections.services import list_constituencies
+from ovote.consulates.services import list_constituencies
 from ovote.extensions import db
 from ovote.registration import documents, forms, services
 from ovote.registration.models import ApplicationState

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ovote.accounts import services as accounts
 from ovote.accounts.models import Role
 from ovote.accounts.totp import _CONTEXT
-from ovote.elections.services import create_consulate, create_constituency
+from ovote.consulates.services import create_consulate, create_constituency
 from ovote.extensions import db
 from ovote.personal_data import cipher
 from ovote.registration.matching import document_index

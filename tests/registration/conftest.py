@@ -8,7 +8,7 @@ from mrz.generator.td3 import TD3CodeGenerator
 from PIL import Image
 
 from ovote.accounts.models import Role
-from ovote.elections.models import Constituency
+from ovote.consulates.models import Constituency
 from ovote.registration import services
 from ovote.registration.matching import document_index
 from ovote.registration.models import ApplicationState, Citizenship, RegistryEntry

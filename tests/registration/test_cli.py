@@ -1,5 +1,5 @@
 """`ovote constituency ...` and the register's part of `ovote demo`."""
-from ovote.elections.models import Constituency
+from ovote.consulates.models import Constituency
 from ovote.registration.models import Application, ApplicationState, CheckOutcome, RegistryEntry
 
 

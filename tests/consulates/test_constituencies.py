@@ -2,7 +2,7 @@ import pytest
 
 from ovote.accounts.models import Role
 from ovote.audit.models import AuditEvent
-from ovote.elections.models import Constituency
+from ovote.consulates.models import Constituency
 from tests.conftest import csrf_token
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ovote.audit.services import record
-from ovote.elections.models import Constituency, Consulate, ConsulateCountry
+from ovote.consulates.models import Constituency, Consulate, ConsulateCountry
 
 
 class ConsulateError(Exception):

@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from ovote.accounts.access import check_consulate_access, roles_required
 from ovote.accounts.models import Role
-from ovote.elections import services
-from ovote.elections.forms import ConsulateForm
+from ovote.consulates import services
+from ovote.consulates.forms import ConsulateForm
 from ovote.extensions import db
 
-bp = Blueprint("elections", __name__, url_prefix="/consulates")
+bp = Blueprint("consulates", __name__, url_prefix="/consulates")
 STAFF_WHO_SEE = (Role.OFFICIAL, Role.COMMISSIONER, Role.AUDITOR)
 
 
@@ -17,7 +17,7 @@ STAFF_WHO_SEE = (Role.OFFICIAL, Role.COMMISSIONER, Role.AUDITOR)
 @roles_required(*STAFF_WHO_SEE)
 def index():
     if current_user.role is Role.OFFICIAL:
-        return redirect(url_for("elections.show", code=current_user.consulate.code))
+        return redirect(url_for("consulates.show", code=current_user.consulate.code))
     return render_template("consulates/index.html",
                            consulates=services.list_consulates(db.session),
                            country_name=services.country_name)
@@ -46,7 +46,7 @@ def _save(form, consulate=None):
         return None
     db.session.commit()
     flash(_("Consulate %(code)s saved.", code=consulate.code), "success")
-    return redirect(url_for("elections.show", code=consulate.code), 303)
+    return redirect(url_for("consulates.show", code=consulate.code), 303)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
-from ovote.elections import services
-from ovote.elections.forms import ConstituencyForm
+from ovote.consulates import services
+from ovote.consulates.forms import ConstituencyForm
 from ovote.extensions import db
 
 bp = Blueprint("constituencies", __name__, url_prefix="/constituencies")

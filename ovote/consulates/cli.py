@@ -2,7 +2,7 @@
 import click
 
 from ovote.cli.database import with_database
-from ovote.elections import services
+from ovote.consulates import services
 from ovote.extensions import db
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from ovote.accounts.models import Role
 from ovote.audit.models import AuditEvent
-from ovote.elections.models import Consulate
+from ovote.consulates.models import Consulate
 from tests.conftest import csrf_token
 
 GOOD = {"code": "lis", "name": "Consulate General in Lisbon", "city": "Lisbon",
@@ -87,7 +87,7 @@ def test_who_may_list_consulates(client, factory, login_as, role, status):
 
 
 def test_consulates_serving_a_country(app, factory, db_session):
-    from ovote.elections.services import consulates_serving
+    from ovote.consulates.services import consulates_serving
 
     paris = factory.consulate("PAR", served=("FR", "MC"))
     factory.consulate("NIC", served=("MC",))

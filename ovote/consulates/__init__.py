@@ -1,0 +1,1 @@
+"""Consulates, the countries they serve, and home constituencies."""
