@@ -62,6 +62,9 @@ def create_app(config=None):
 
     from ovote import models  # noqa: F401  (registers every table on the metadata)
     from ovote.accounts.views import bp as accounts_bp
+    from ovote.api import bp as api_bp
+    from ovote.elections.views import bp as elections_bp
+    from ovote.elections.manage_views import bp as manage_elections_bp
     from ovote.accounts.staff_views import bp as staff_bp
     from ovote.audit.views import bp as audit_bp
     from ovote.consulates.constituency_views import bp as constituencies_bp
@@ -72,7 +75,8 @@ def create_app(config=None):
     from ovote.registration.overview_views import bp as overview_bp
 
     for blueprint in (web_bp, accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp,
-                      review_bp, overview_bp, constituencies_bp):
+                      review_bp, overview_bp, constituencies_bp, api_bp, elections_bp,
+                      manage_elections_bp):
         app.register_blueprint(blueprint)
     init_web(app)
 
