@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Tally:
+class ResealCount:
     checked: int = 0
     resealed: int = 0
 
@@ -28,12 +28,12 @@ class Tally:
 @dataclass
 class RotationReport:
     key_id: str
-    tallies: dict = field(default_factory=dict)  # "table.column" or "documents" -> Tally
+    counts: dict = field(default_factory=dict)  # "table.column" or "documents" -> ResealCount
     errors: list = field(default_factory=list)  # (where, what)
 
     @property
     def resealed(self):
-        return sum(t.resealed for t in self.tallies.values())
+        return sum(t.resealed for t in self.counts.values())
 
 
 def sealed_columns():
@@ -45,7 +45,7 @@ def sealed_columns():
     return found
 
 
-def _rotate_column(session, model, column, context, tally, errors, *, batch_size, dry_run):
+def _rotate_column(session, model, column, context, count, errors, *, batch_size, dry_run):
     data_cipher = cipher()
     key = inspect(model).primary_key[0]
     attr = getattr(model, column)
@@ -58,7 +58,7 @@ def _rotate_column(session, model, column, context, tally, errors, *, batch_size
         if not rows:
             return
         for row_id, sealed in rows:
-            tally.checked += 1
+            count.checked += 1
             if not data_cipher.needs_rotation(sealed):
                 continue
             try:
@@ -67,26 +67,26 @@ def _rotate_column(session, model, column, context, tally, errors, *, batch_size
                 errors.append((f"{model.__tablename__}.{column} id {row_id}", str(exc)))
                 continue
             if dry_run:
-                tally.resealed += 1
+                count.resealed += 1
                 continue
             # Only if the value is still the one read: a value the application rewrote meanwhile
             # (under the current key) must not be overwritten with the old one re-sealed.
             done = session.execute(update(model).where(key == row_id, attr == sealed)
                                    .values({column: fresh}).execution_options(synchronize_session=False))
-            tally.resealed += done.rowcount
+            count.resealed += done.rowcount
         if not dry_run:
             session.commit()
         last = rows[-1][0]
 
 
-def _rotate_documents(tally, errors, *, dry_run):
+def _rotate_documents(count, errors, *, dry_run):
     from ovote.registration import documents
 
     for name in documents.stored_names():
-        tally.checked += 1
+        count.checked += 1
         try:
             if documents.needs_reseal(name) if dry_run else documents.reseal(name):
-                tally.resealed += 1
+                count.resealed += 1
         except (DataKeyError, OSError) as exc:
             errors.append((f"document {name}", str(exc)))
 
@@ -99,10 +99,10 @@ def rotate_data_key(session, *, actor, batch_size=500, dry_run=False):
     """
     report = RotationReport(key_id=cipher().current_key_id)
     for model, column, context in sealed_columns():
-        tally = report.tallies.setdefault(f"{model.__tablename__}.{column}", Tally())
-        _rotate_column(session, model, column, context, tally, report.errors,
+        count = report.counts.setdefault(f"{model.__tablename__}.{column}", ResealCount())
+        _rotate_column(session, model, column, context, count, report.errors,
                        batch_size=batch_size, dry_run=dry_run)
-    _rotate_documents(report.tallies.setdefault("documents", Tally()), report.errors, dry_run=dry_run)
+    _rotate_documents(report.counts.setdefault("documents", ResealCount()), report.errors, dry_run=dry_run)
     if not dry_run:
         record(session, actor=actor, action="keys.rotate_data_key", target=f"key:{report.key_id}",
                details={"resealed": report.resealed, "errors": len(report.errors)})

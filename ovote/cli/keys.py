@@ -25,8 +25,8 @@ def rotate(dry_run, batch_size):
     report = rotate_data_key(db.session, actor="cli", batch_size=batch_size, dry_run=dry_run)
     verb = "would re-encrypt" if dry_run else "re-encrypted"
     click.echo(f"current data key: {report.key_id}")
-    for where, tally in report.tallies.items():
-        click.echo(f"  {where:<40} {tally.checked:>7} checked, {verb} {tally.resealed}")
+    for where, count in report.counts.items():
+        click.echo(f"  {where:<40} {count.checked:>7} checked, {verb} {count.resealed}")
     for where, what in report.errors:
         click.echo(f"error: {where}: {what}", err=True)
     if report.errors:
