@@ -1,5 +1,4 @@
 """The application factory."""
-import logging
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -13,7 +12,6 @@ import config as config_module
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger(__name__)
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -4,7 +4,6 @@ Services take the session explicitly, flush, audit through `ovote.audit.services
 and raise the domain exceptions below; the request layer commits and maps them
 to messages.
 """
-import logging
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -19,8 +18,6 @@ from ovote.accounts.models import STAFF_ROLES, LoginThrottle, Role, User, utcnow
 from ovote.audit.services import record
 from ovote.mail import external_url, send_mail
 from ovote.personal_data import blind_index
-
-log = logging.getLogger(__name__)
 
 
 class AccountError(Exception):
@@ -202,7 +199,6 @@ def authenticate(session, *, email, password):
     password, unconfirmed sign-up), or AccountLocked. The failure counters are
     flushed before raising, so the caller must commit even on failure.
     """
-    config = current_app.config
     try:
         email = normalize_email(email)
     except InvalidEmail:

@@ -59,10 +59,6 @@ class ImportReport:
     errors: list = field(default_factory=list)  # (line number, message)
     written: bool = False
 
-    @property
-    def rows_ok(self):
-        return self.created + self.updated
-
 
 @dataclass(frozen=True)
 class _Row:
