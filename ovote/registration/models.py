@@ -11,7 +11,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer,
                         String, Text, UniqueConstraint, text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from ovote.accounts.models import utcnow
 from ovote.extensions import db
@@ -260,6 +260,7 @@ class Application(db.Model):
         self._move(S.VERIFIED, now)
         self._decided(official_id, final=True)
         self.confirmed_by_id = confirmer_id
+        self._documents_follow_state()
 
     def reject(self, official, now=None):
         official_id = official.id
@@ -269,12 +270,22 @@ class Application(db.Model):
     def withdraw(self, now=None):
         self._move(S.WITHDRAWN, now)
         self.verify_proposed_by_id = self.verify_proposed_at = None
+        self._documents_follow_state()  # a verified voter's document numbers are free again
 
     def propose_verification(self, official, now=None):
         if self.state is not S.SUBMITTED:
             raise IllegalTransition(self.state, S.VERIFIED)
         self.verify_proposed_by_id = official.id
         self.verify_proposed_at = self.updated_at = now or utcnow()
+
+    def _documents_follow_state(self):
+        """Bring `verified_documents` in line with the state just reached; the two transitions
+        that enter or leave VERIFIED end with it. Raises IntegrityError when another verified
+        application holds one of the numbers: make the transition inside a SAVEPOINT.
+        An application in no session (a state-machine test) has no rows to keep in line."""
+        session = object_session(self)
+        if session is not None:
+            sync_verified_documents(session, self)
 
     def _decided(self, official_id, *, final):
         self.decided_by_id = official_id
@@ -309,7 +320,7 @@ class VerifiedDocument(db.Model):
     function, so one number is one key whichever field it was given in, and the
     primary key lets it stand behind one verified application only. The rows are
     written when an application becomes verified and deleted when it stops being
-    verified, by `sync_verified_documents`.
+    verified, by `sync_verified_documents`, which the transitions run.
     """
 
     __tablename__ = "verified_documents"
@@ -322,7 +333,7 @@ class VerifiedDocument(db.Model):
 
 def sync_verified_documents(session, application):
     """Make `verified_documents` hold the application's document numbers while it is verified,
-    and none of them otherwise; call it after every change of state.
+    and none of them otherwise. `Application.verify` and `Application.withdraw` call it.
 
     Raises IntegrityError when another verified application already holds one of the
     numbers: run it inside a SAVEPOINT (`session.begin_nested()`) so that the refusal

@@ -5,7 +5,6 @@ the exceptions below (whose `message` is safe to show and `field` names the
 form field at fault); the request layer commits. Audit details never hold
 personal data: only step names, codes and sizes.
 """
-import logging
 import unicodedata
 from datetime import date
 
@@ -22,10 +21,9 @@ from ovote.registration import documents, matching, notifications, passport_mrz
 from ovote.registration.access import lock
 from ovote.registration.checks import deadline_closes_utc, run_checks, settings
 from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, IllegalTransition,
-                                       VotingChannel, sync_verified_documents)
+                                       VotingChannel)
 from ovote.registration.personal import details, seal
 
-log = logging.getLogger(__name__)
 STEPS = ("identity", "documents", "residence", "consulate", "voting", "upload")
 EARLIEST_BIRTH = date(1900, 1, 1)
 
@@ -346,6 +344,5 @@ def withdraw(session, application, *, actor):
     except IllegalTransition:
         raise ApplicationNotEditable(_("This application is %(state)s: it cannot be withdrawn.",
                                        state=str(application.state.label).lower())) from None
-    sync_verified_documents(session, application)  # its document numbers are free again
     record(session, actor=actor, action="application.withdraw", target=f"application:{application.id}")
     notifications.notify(session, application, left_register=was_on_register)

@@ -21,8 +21,7 @@ from ovote.registration import notifications
 from ovote.registration.access import lock
 from ovote.registration.checks import run_checks
 from ovote.registration.models import (REVIEWABLE_STATES, Application, ApplicationState, CheckOutcome,
-                                       Decision, DecisionAction, IllegalTransition,
-                                       sync_verified_documents)
+                                       Decision, DecisionAction, IllegalTransition)
 
 log = logging.getLogger(__name__)
 ACTIONS = ("verify", "request_info", "reject")
@@ -88,8 +87,8 @@ def _check_official(application, official):
 
 def _record_decision(session, application, official, transition, *, action, reason_code, note,
                      audit_action, sets_reason=True):
-    """Apply `transition`, add the Decision row and bring `verified_documents` in line inside a
-    SAVEPOINT, so that a refusal by a unique key (a document number another verified
+    """Apply `transition` (which brings `verified_documents` in line) and add the Decision row
+    inside a SAVEPOINT, so that a refusal by a unique key (a document number another verified
     application holds, in either field) or an illegal transition leaves the session as it
     was; then audit it."""
     session.flush()
@@ -101,7 +100,6 @@ def _record_decision(session, application, official, transition, *, action, reas
             session.add(Decision(application=application, official=official, action=action,
                                  reason_code=reason_code, note=note or None))
             session.flush()
-            sync_verified_documents(session, application)
     except IllegalTransition:
         raise DecisionRefused(_("This application is %(state)s: that decision is no longer possible.",
                                 state=str(application.state.label).lower())) from None

@@ -149,3 +149,13 @@ def test_the_upgrade_records_the_applications_verified_before_it(tmp_path, capsy
     assert [tuple(r) for r in rows] == [(key, ids[0])]
     assert f"applications {ids[0]} and {ids[1]} are both verified on one document number" \
         in capsys.readouterr().err
+
+
+def test_the_transitions_themselves_keep_the_verified_documents_in_line(db_session, reg, factory):
+    """No caller has to remember it: `verify` writes the rows and `withdraw` frees them."""
+    application = reg.application(documents=BY_PASSPORT)
+    official = factory.user(Role.OFFICIAL, consulate=application.consulate)
+    application.verify(official)
+    assert held(db_session, application) == [application.passport_index]
+    application.withdraw()
+    assert held(db_session, application) == []
