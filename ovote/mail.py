@@ -18,9 +18,10 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import DateTime, Integer, String, Text, delete, event, insert, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import DateTime, Integer, String, Text, delete, insert, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
+from ovote.after_commit import on_commit
 from ovote.extensions import db
 from ovote.personal_data import cipher
 
@@ -89,22 +90,14 @@ def send_mail(to, subject, body, *, session=None):
     if session is None:
         _deliver(msg)
     else:
-        # Join the transaction now, so that its rollback is a real one and drops the message.
-        session.connection()
-        session.info.setdefault(_PENDING, []).append(msg)
+        on_commit(session, lambda: _deliver_or_keep(msg))
 
 
-_PENDING = "ovote.mail.pending"
-
-
-@event.listens_for(Session, "after_commit")
-def _send_pending(session):
-    if not session.in_nested_transaction():
-        for msg in session.info.pop(_PENDING, []):
-            try:
-                _deliver(msg)
-            except OSError as exc:  # smtplib's errors, refused connections, timeouts, full disks
-                _keep_undelivered(msg, exc)
+def _deliver_or_keep(msg):
+    try:
+        _deliver(msg)
+    except OSError as exc:  # smtplib's errors, refused connections, timeouts, full disks
+        _keep_undelivered(msg, exc)
 
 
 def _keep_undelivered(msg, exc):
@@ -215,12 +208,6 @@ def _send_kept(session, row, now, report):
     else:
         session.execute(delete(UndeliveredMail).where(this))
         report.sent += 1
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session):
-    if not session.in_nested_transaction():
-        session.info.pop(_PENDING, None)
 
 
 def _deliver(msg):

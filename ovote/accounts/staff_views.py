@@ -8,7 +8,7 @@ from ovote.accounts import services
 from ovote.accounts.access import roles_required
 from ovote.accounts.forms import StaffActionForm, StaffForm, StaffRoleForm
 from ovote.accounts.models import Role, User
-from ovote.audit.services import record
+from ovote.audit.services import record_view
 from ovote.consulates.services import list_consulates, consulate_by_code
 from ovote.extensions import MAX_ID, db
 
@@ -19,18 +19,14 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @roles_required(Role.COMMISSIONER)
 def index():
     staff = services.list_staff(db.session)
-    _audit_view("staff.list_view", "staff", shown=len(staff))
+    # Staff addresses are personal data: every page showing them is in the audit log.
+    record_view(db.session, actor=current_user, action="staff.list_view", target="staff",
+                shown=len(staff))
     return render_template("staff/index.html", staff=staff, action_form=StaffActionForm())
 
 
-def _audit_view(action, target, **details):
-    """Staff addresses are personal data: every page showing them is in the audit log."""
-    record(db.session, actor=current_user, action=action, target=target, details=details)
-    db.session.commit()
-
-
 def _role_page(form, user, status):
-    _audit_view("staff.view", f"user:{user.id}")
+    record_view(db.session, actor=current_user, action="staff.view", target=f"user:{user.id}")
     return render_template("staff/role.html", form=form, member=user), status
 
 
@@ -87,7 +83,6 @@ def change_role(user_id):
             services.change_staff_role(db.session, actor=current_user, user=user,
                                        role=Role(form.role.data), consulate=consulate)
         except services.AccountError as exc:
-            db.session.rollback()  # nothing of the refused change may be committed with the view
             flash(exc.message, "danger")
             return _role_page(form, user, 422)
         db.session.commit()

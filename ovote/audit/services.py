@@ -79,6 +79,19 @@ def record(session, *, actor, action, target="", details=None):
     return event
 
 
+def record_view(session, *, actor, action, target="", **details):
+    """Record that `actor` was shown personal data, and commit that event alone.
+
+    For views and commands (it commits). Whatever the session holds uncommitted is
+    rolled back first, so a page shown after a refused change (whose service flushed
+    part of it before refusing) never commits that part along with the event.
+    """
+    session.rollback()
+    event = record(session, actor=actor, action=action, target=target, details=details)
+    session.commit()
+    return event
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int

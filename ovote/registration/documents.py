@@ -14,9 +14,7 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
+from ovote.after_commit import on_commit, on_rollback
 from ovote.personal_data import cipher
 
 log = logging.getLogger(__name__)
@@ -100,9 +98,6 @@ def delete(name):
         log.warning("document %s was already gone", name)
 
 
-_ON_COMMIT, _ON_ROLLBACK = "ovote.documents.on_commit", "ovote.documents.on_rollback"
-
-
 def replace_when_committed(session, *, old, new):
     """Tie the files to the transaction that switches an application from `old` to `new`.
 
@@ -111,26 +106,8 @@ def replace_when_committed(session, *, old, new):
     so a row never points at a missing file.
     """
     if old:
-        session.info.setdefault(_ON_COMMIT, []).append(old)
-    session.info.setdefault(_ON_ROLLBACK, []).append(new)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session):
-    if session.in_nested_transaction():
-        return  # a SAVEPOINT released: the outer transaction may still roll back
-    session.info.pop(_ON_ROLLBACK, None)
-    for name in session.info.pop(_ON_COMMIT, []):
-        delete(name)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session):
-    if session.in_nested_transaction():
-        return
-    session.info.pop(_ON_COMMIT, None)
-    for name in session.info.pop(_ON_ROLLBACK, []):
-        delete(name)
+        on_commit(session, lambda: delete(old))
+    on_rollback(session, lambda: delete(new))
 
 
 def stored_names():

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ovote.accounts.models import Role
 from ovote.accounts.access import roles_required
-from ovote.audit.services import record
+from ovote.audit.services import record_view
 from ovote.extensions import db
 from ovote.registration import checks, documents, forms, verification
 from ovote.registration.access import get_application
@@ -36,11 +36,6 @@ def _enum_arg(kind, value):
         return None
 
 
-def _audit_view(action, target, **extra):
-    record(db.session, actor=current_user, action=action, target=target, details=extra)
-    db.session.commit()
-
-
 @bp.route("/")
 @roles_required(Role.OFFICIAL)
 def queue():
@@ -50,7 +45,8 @@ def queue():
     result = verification.queue(db.session, consulate=current_user.consulate, state=state, check=check,
                                 page=page)
     names = {a.id: details(a).full_name for a in result.applications}
-    _audit_view("application.queue_view", f"consulate:{current_user.consulate.code}",
+    record_view(db.session, actor=current_user, action="application.queue_view",
+                target=f"consulate:{current_user.consulate.code}",
                 status=state.value if state else None, check=check.value if check else None,
                 shown=len(result.applications))
     return render_template("registration/queue.html", queue=result, names=names, state=state,
@@ -60,7 +56,8 @@ def queue():
 def _show(application, decision_form=None, status=200):
     """The application's page, with its personal data: every rendering of it (a refused
     decision's included) is an audited view."""
-    _audit_view("application.view", f"application:{application.id}")
+    record_view(db.session, actor=current_user, action="application.view",
+                target=f"application:{application.id}")
     return render_template(
         "registration/application.html", application=application, person=details(application),
         results=checks.stored_results(application), rule_titles=RULE_TITLES,
@@ -88,8 +85,8 @@ def document(application_id):
     if application.document_file is None:
         flash(_("This application has no document."), "warning")
         return redirect(url_for(".show", application_id=application.id))
-    _audit_view("application.document_view", f"application:{application.id}",
-                type=application.document_type)
+    record_view(db.session, actor=current_user, action="application.document_view",
+                target=f"application:{application.id}", type=application.document_type)
     return documents.response_for(application)
 
 
@@ -105,7 +102,6 @@ def decide(application_id):
                                    action=form.action.data, reason_code=form.reason.data,
                                    note=form.note.data)
     except verification.DecisionRefused as exc:
-        db.session.rollback()
         _refused_access(exc)
         flash(exc.message, "danger")
         return _show(application, form, exc.status)
@@ -132,7 +128,6 @@ def confirm(application_id):
         try:
             verification.confirm(db.session, application, official=current_user)
         except verification.DecisionRefused as exc:
-            db.session.rollback()
             _refused_access(exc)
             flash(exc.message, "danger")
             return _show(application, status=exc.status)

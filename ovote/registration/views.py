@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
-from ovote.audit.services import record
+from ovote.audit.services import record_view
 from ovote.consulates.services import list_constituencies
 from ovote.extensions import db
 from ovote.registration import documents, forms, services
@@ -177,7 +177,6 @@ def document():
     application = services.current_application(db.session, current_user)
     if application is None or application.document_file is None:
         abort(404)
-    record(db.session, actor=current_user, action="application.document_view",
-           target=f"application:{application.id}", details={"by": "applicant"})
-    db.session.commit()
+    record_view(db.session, actor=current_user, action="application.document_view",
+                target=f"application:{application.id}", by="applicant")
     return documents.response_for(application)
