@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ovote.runtime import install as install_runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,7 @@ def create_app(config=None):
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _sqlite_transactions(app)
+    install_runtime(app)
 
     from ovote import models  # noqa: F401  (registers every table on the metadata)
     from ovote.accounts.views import bp as accounts_bp

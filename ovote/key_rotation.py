@@ -1,8 +1,7 @@
 """Re-encrypting every sealed value under the current (first) data key.
 
 The sealed columns are found on the models (`SEALED_COLUMNS = {column:
-context}`), plus the staff TOTP secrets on `users`; the identity documents
-are the sealed files in UPLOAD_DIR. A value already under the current key is
+context}`); the identity documents are the sealed files of the DocumentStore. A value already under the current key is
 left alone, so the rotation can be run again at any time, and after an
 interruption it carries on where it stopped: it commits after every batch.
 """
@@ -11,10 +10,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import inspect, select, update
 
-from ovote.accounts.models import User
 from ovote.audit.services import record
 from ovote.extensions import db
-from ovote.personal_data import DataKeyError, cipher
+from ovote.personal_data import DataKeyError
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +36,15 @@ class RotationReport:
 
 def sealed_columns():
     """(model, column name, sealing context) of every sealed column."""
-    found = [(User, "totp_secret_enc", "user.totp")]
+    found = []
     for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.class_.__name__):
         for column, context in getattr(mapper.class_, "SEALED_COLUMNS", {}).items():
             found.append((mapper.class_, column, context))
     return found
 
 
-def _rotate_column(session, model, column, context, count, errors, *, batch_size, dry_run):
-    data_cipher = cipher()
+def _rotate_column(session, model, column, context, count, errors, *, data_cipher, batch_size,
+                   dry_run):
     key = inspect(model).primary_key[0]
     attr = getattr(model, column)
     last = None
@@ -79,9 +77,7 @@ def _rotate_column(session, model, column, context, count, errors, *, batch_size
         last = rows[-1][0]
 
 
-def _rotate_documents(count, errors, *, dry_run):
-    from ovote.registration import documents
-
+def _rotate_documents(count, errors, *, documents, dry_run):
     for name in documents.stored_names():
         count.checked += 1
         try:
@@ -91,18 +87,19 @@ def _rotate_documents(count, errors, *, dry_run):
             errors.append((f"document {name}", str(exc)))
 
 
-def rotate_data_key(session, *, actor, batch_size=500, dry_run=False):
+def rotate_data_key(session, *, actor, cipher, documents, batch_size=500, dry_run=False):
     """Re-seal every value not under the current key; returns a RotationReport.
 
     With `dry_run` nothing is written: the report counts what would be re-sealed
     and which values no key in the ring can open.
     """
-    report = RotationReport(key_id=cipher().current_key_id)
+    report = RotationReport(key_id=cipher.current_key_id)
     for model, column, context in sealed_columns():
         count = report.counts.setdefault(f"{model.__tablename__}.{column}", ResealCount())
-        _rotate_column(session, model, column, context, count, report.errors,
+        _rotate_column(session, model, column, context, count, report.errors, data_cipher=cipher,
                        batch_size=batch_size, dry_run=dry_run)
-    _rotate_documents(report.counts.setdefault("documents", ResealCount()), report.errors, dry_run=dry_run)
+    _rotate_documents(report.counts.setdefault("documents", ResealCount()), report.errors,
+                      documents=documents, dry_run=dry_run)
     if not dry_run:
         record(session, actor=actor, action="keys.rotate_data_key", target=f"key:{report.key_id}",
                details={"resealed": report.resealed, "errors": len(report.errors)})

@@ -13,7 +13,9 @@ from werkzeug.exceptions import HTTPException
 from ovote.accounts.models import Role, User
 from ovote.accounts.services import set_locale
 from ovote.accounts.views import PENDING
+from ovote.errors import Refused
 from ovote.extensions import db, login_manager
+from ovote.refusals import as_json, message_of, status_of
 
 log = logging.getLogger(__name__)
 bp = Blueprint("web", __name__)
@@ -91,9 +93,13 @@ def security_headers(response):
     return response
 
 
+def _wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
 def render_error(status, message=None):
-    title, text = ERROR_TEXT.get(status, ERROR_TEXT[500])
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    title, text = ERROR_TEXT.get(status, ERROR_TEXT[500 if status >= 500 else 400])
+    if _wants_json():
         return jsonify(error={"status": status, "message": str(message or text)}), status
     return render_template("error.html", status=status, title=title, text=message or text), status
 
@@ -117,6 +123,16 @@ def init_web(app):
         if exc.code is None or exc.code < 400:
             return exc
         return render_error(exc.code)
+
+    @app.errorhandler(Refused)
+    def refused(exc):
+        """A refusal no view caught: `{"error", "message"}` for API clients (DESIGN.md §7),
+        the error page with its message for a browser. Nothing of the refused change stays."""
+        db.session.rollback()
+        if _wants_json():
+            body, status = as_json(exc)
+            return jsonify(body), status
+        return render_error(status_of(exc), message_of(exc))
 
     @app.errorhandler(500)
     def unexpected_error(exc):
