@@ -19,7 +19,7 @@ from ovote.accounts.models import Role, User
 from ovote.clock import utcnow
 from ovote.consulates.models import Consulate, ConsulateCountry
 from ovote.extensions import db
-from ovote.runtime import install as install_runtime
+from ovote.app import install_runtime
 from ovote.runtime import runtime as runtime_of
 from tests.databases import fresh_database, upgrade_to_head
 

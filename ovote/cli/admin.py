@@ -3,7 +3,7 @@ import click
 from ovote.accounts.errors import AccountError
 from ovote.accounts.models import Role
 from ovote.accounts.staff import create_staff
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
 from ovote.refusals import message_of
 from ovote.runtime import runtime

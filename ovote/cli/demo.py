@@ -5,7 +5,7 @@ from ovote.accounts import totp
 from ovote.accounts.models import Role, User
 from ovote.accounts.staff import create_staff
 from ovote.audit.services import record
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.clock import utcnow
 from ovote.consulates.services import consulate_by_code, create_consulate
 from ovote.extensions import db

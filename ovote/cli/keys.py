@@ -1,7 +1,7 @@
 """`ovote keys rotate-data-key`: re-encrypt personal data under the newest data key."""
 import click
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
 from ovote.key_rotation import rotate_data_key
 from ovote.runtime import runtime

@@ -2,7 +2,7 @@
 import click
 from sqlalchemy import func, select
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
 from ovote.mail import UndeliveredMail, retry_undelivered
 from ovote.runtime import runtime

@@ -1,7 +1,7 @@
 """`ovote constituency ...`: the home constituencies the register and the civil registry refer to."""
 import click
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.consulates import services
 from ovote.extensions import db
 from ovote.refusals import message_of

@@ -1,7 +1,7 @@
 """`ovote registry import FILE`: load the national civil registry from CSV."""
 import click
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
 from ovote.refusals import message_of
 from ovote.registration import registry as registry_import
