@@ -50,3 +50,35 @@ def test_an_uncaught_refusal_is_the_error_page_for_a_browser(refusing_app, db_se
     response = refusing_app.test_client().get("/refuse", headers={"Accept-Language": "fr"})
     assert response.status_code == 403 and response.mimetype == "text/html"
     assert "Un second agent doit confirmer" in response.get_data(as_text=True)
+
+
+def _codes_in_the_sources():
+    """The codes the services raise: first arguments of `raise X("code", ...)` and
+    `code = "..."` class attributes of refusals."""
+    import ast
+    from pathlib import Path
+
+    found = set()
+    for path in Path(__file__).resolve().parent.parent.joinpath("ovote").rglob("*.py"):
+        if "crypto" in path.parts:
+            continue  # ovote.crypto has its own codes (ovote/crypto/errors.py)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            call = node.exc if isinstance(node, ast.Raise) else None
+            if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Constant) \
+                    and isinstance(call.args[0].value, str):
+                found.add((path.name, call.args[0].value))
+            if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["code"] \
+                    and isinstance(node.value, ast.Constant):
+                found.add((path.name, node.value.value))
+    return found
+
+
+def test_every_code_the_services_raise_is_in_the_table():
+    """A code is dotted (`domain.reason`); other raised strings are errors of another kind
+    (a ClickException's text, a DataKeyError's)."""
+    import re
+
+    codes = {(where, code) for where, code in _codes_in_the_sources()
+             if re.fullmatch(r"[a-z_]+\.[a-z_]+", code)}
+    assert len(codes) > 50
+    assert {(where, code) for where, code in codes if code not in REFUSALS} == set()

@@ -8,11 +8,11 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select, text
 
 from ovote.audit.models import AuditEvent
+from ovote.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def record(session, *, actor, action, target="", details=None):
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
-    at = datetime.now(timezone.utc).replace(tzinfo=None)
+    at = utcnow()
     details_json = _canonical(details or {})
     event = AuditEvent(
         seq=seq,
