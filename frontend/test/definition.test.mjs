@@ -52,6 +52,7 @@ const HOSTILE = [
   ["a non-minimal exponent", (d) => { d.units[0].e = "00010001"; }, /minimal/],
   ["a ballot style that differs from the manifest", (d) => { d.units[0].ballot_style.contests[0].max = 2; }, /differs from the manifest/],
   ["an option relabelled only in a style", (d) => { d.units[1].ballot_style.contests[0].options.reverse(); }, /differs from the manifest/],
+  ["a consulate code that could pass for a pool", (d) => { d.units[0].consulate = "pool:BR02"; }, /consulate code/],
   ["units out of order", (d) => { d.units.reverse(); }, /not sorted/],
   ["an extra field", (d) => { d.extra = 1; }, /fields must be exactly/],
   ["a threshold above the trustees", (d) => { d.threshold = 4; }, /threshold/],

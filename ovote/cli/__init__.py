@@ -25,3 +25,13 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main():
     """ovote: out-of-country voting. Run `ovote COMMAND --help` for each command."""
+
+
+# Commands that build no app (DESIGN.md §2): they work on files alone.
+def _add_pure_commands():
+    from ovote.cli.vote_audit import vote
+
+    main.add_command(vote)
+
+
+_add_pure_commands()

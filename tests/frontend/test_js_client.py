@@ -113,3 +113,31 @@ def test_a_js_audit_opens_in_python_to_the_choices_made(election):
     assert caught.value.code == "bad_audit"
     with pytest.raises(CryptoError, match="not the expected election") as caught:
         open_audit(out["audit"], fingerprint=bytes(32))
+
+
+def test_ovote_vote_audit_says_what_a_js_audit_contains(election, tmp_path):
+    from click.testing import CliRunner
+
+    from ovote.cli import main
+
+    definition, fingerprint, unit_key = election
+    common = {"definition": definition, "fingerprint": fingerprint.hex()}
+    kit = js("request", {**common, "unit": "BR02-short"})["kit"]
+    blind_sig = tokens.issue_token(unit_key, bytes.fromhex(kit["token_request"]["blinded_msg"]))
+    choices = {"president": ["cand-2"], "referendum": []}
+    out = js("ballot", {**common, "kit": kit, "blind_sig": blind_sig.hex(), "choices": choices})
+    path = tmp_path / "audit.json"
+    path.write_text(json.dumps(out["audit"], ensure_ascii=False), encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["vote", "audit", str(path), "--language", "fr",
+                                       "--fingerprint", fingerprint.hex()])
+    assert result.exit_code == 0, result.output
+    assert f"Tracking code {out['tracking_code']} (unit BR02-short)." in result.output
+    assert "Président·e: Candidat·e n° 2 🗳\n" in result.output
+    assert "Referendum: (none: blank)\n" in result.output
+
+    out["audit"]["nonces"]["president"][2] = out["audit"]["nonces"]["president"][1]
+    path.write_text(json.dumps(out["audit"]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["vote", "audit", str(path)])
+    assert result.exit_code == 1
+    assert "the audit fails (bad_audit): contest president option cand-2: the nonce does not open" in result.output

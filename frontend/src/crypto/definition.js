@@ -105,6 +105,8 @@ function check(definition, fingerprint) {
     if (!keysAre(unit, UNIT_KEYS) || typeof unit.id !== "string" || typeof unit.consulate !== "string") {
       bad(`units: each is exactly {${UNIT_KEYS}}`);
     }
+    // Upper-case letters and digits only, so no consulate can pass for a pool.
+    if (!/^[A-Z0-9]+$/.test(unit.consulate)) bad(`unit ${unit.id}: consulate code ${unit.consulate} is not upper-case letters and digits`);
     if (previous !== null && compareCodePoints(previous, unit.id) >= 0) bad("units: not sorted by id");
     previous = unit.id;
     checkBallotStyle(unit.ballot_style);
