@@ -25,12 +25,12 @@ for (const [from, to] of copies) {
 }
 console.log(`copied ${copies.length} files into ovote/static/vendor`);
 
-// One ES module holding the client's cryptographic core; the voting pages
-// import it (a module script from our own origin: the CSP allows it).
+// The client's cryptographic core as an ES module (crypto.js) and the voting
+// pages (vote.js), module scripts from our own origin as the CSP requires.
 const vote = join(statics, "vote");
 rmSync(vote, { recursive: true, force: true });
 await build({
-  entryPoints: { crypto: join(here, "src", "crypto", "index.js") },
+  entryPoints: { crypto: join(here, "src", "crypto", "index.js"), vote: join(here, "src", "vote", "page.js") },
   outdir: vote,
   bundle: true,
   format: "esm",
@@ -40,4 +40,7 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
+// The stand-alone voting page (?election=SLUG); the app's own voting page
+// mounts the same script on its #ovote-vote element.
+cpSync(join(here, "src", "vote", "index.html"), join(vote, "index.html"));
 console.log("bundled the voting client into ovote/static/vote");
