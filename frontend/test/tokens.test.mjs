@@ -98,6 +98,9 @@ test("a token round trip: blind, sign as the unit, finish, verify, and refuse a 
   const token = await finishToken(pub, request, toHex(blindSig));
   assert.equal(token.prefix, request.input_msg.slice(0, 64));
   assert.equal(await verifyToken(pub, fp, votingKey, token), true);
+  // A request saved by the Python client (inv without leading zeros) finishes too.
+  const pythonStyle = { ...request, inv: BigInt("0x" + request.inv).toString(16) };
+  assert.deepEqual(await finishToken(pub, pythonStyle, toHex(blindSig)), token);
   assert.equal(await verifyToken(pub, fp, crypto.getRandomValues(new Uint8Array(32)), token), false);
   const wrong = toHex(blindSig).replace(/^../, (b) => (b === "00" ? "01" : "00"));
   await assert.rejects(finishToken(pub, request, wrong), (e) => e instanceof OvoteError && e.code === "bad_token");

@@ -66,7 +66,11 @@ export async function finishToken(unitKey, request, blindSigHex) {
   const blindSig = fromHex(blindSigHex, null, "blind_sig");
   let signature;
   try {
-    signature = await suite().finalize(unitKey, inputMsg, blindSig, fromHex(request.inv, null, "inv"));
+    // Python's TokenRequest writes inv as plain hex without leading zeros;
+    // blindrsa-ts wants it as long as the modulus.
+    const kLen = unitKey.algorithm.modulusLength / 8;
+    const inv = fromHex(request.inv.length <= 2 * kLen ? request.inv.padStart(2 * kLen, "0") : request.inv, kLen, "inv");
+    signature = await suite().finalize(unitKey, inputMsg, blindSig, inv);
   } catch (error) {
     fail("bad_token", `the server's blind signature does not verify (${error.message})`);
   }
