@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  OvoteError, auditDocument, buildBallot, canonicalJson, checkDefinition, decodeScalar, fromHex,
+  OvoteError, auditDocument, buildBallot, checkBoardEntry, canonicalJson, checkDefinition, decodeScalar, fromHex,
   importUnitKey, newKit, openAudit, parseKit, scalarHex, serializeKit, shortTrackingCode, signBallot, toHex,
   trackingCode, verifyBallot, verifyReceipt, verifyToken, votingSecret,
 } from "../src/crypto/index.js";
@@ -129,4 +129,15 @@ test("the kit round-trips as JSON and refuses a tampered or foreign one", () => 
   assert.throws(() => parseKit(text, { fingerprintHex: flip(fp) }), code("bad_kit", /another election/));
   assert.throws(() => parseKit(JSON.stringify({ ...kit, voting_key: flip(kit.voting_key) })), code("bad_kit", /does not match/));
   assert.throws(() => parseKit("{"), code("bad_kit"));
+});
+
+test("the board entry of a receipt is checked against it", () => {
+  const { receipt, ballot: { ballot } } = vectors();
+  const entry = { seq: receipt.seq, tracking_code: receipt.tracking_code, chain: receipt.board_head,
+    superseded: false, received_at: receipt.received_at, unit: ballot.unit };
+  assert.deepEqual(checkBoardEntry({ entry, ballot }, receipt, ballot), entry);
+  assert.throws(() => checkBoardEntry({ entry: { ...entry, chain: flip(entry.chain) }, ballot }, receipt), code("bad_board", /not where the receipt put it/));
+  assert.throws(() => checkBoardEntry({ entry: { ...entry, seq: 9 }, ballot }, receipt), code("bad_board"));
+  assert.throws(() => checkBoardEntry({ entry, ballot: { ...ballot, unit: "x" } }, receipt), code("bad_board", /does not have this tracking code/));
+  assert.throws(() => checkBoardEntry({}, receipt), code("bad_board"));
 });

@@ -52,11 +52,12 @@ class ElectionDouble:
     def _unit(self, unit_id):
         return next(u for u in self.definition["units"] if u["id"] == unit_id)
 
-    def receipt(self, code):
+    def receipt(self, code, upto=None):
+        upto = len(self.board) if upto is None else upto
         head = bytes.fromhex(self.fingerprint)
-        for tracking, _ in self.board:
+        for tracking, _ in self.board[:upto]:
             head = hashlib.sha256(head + bytes.fromhex(tracking)).digest()
-        fields = {"election": self.fingerprint, "tracking_code": code, "seq": len(self.board),
+        fields = {"election": self.fingerprint, "tracking_code": code, "seq": upto,
                   "received_at": "2026-12-01T07:00:00Z", "board_head": head.hex()}
         signature = self.receipt_key.sign(b"ovote/receipt/v1\x00" + canonical_json(fields))
         if self.hostile == "bad_receipt":
@@ -85,6 +86,16 @@ class ElectionDouble:
                 joint_key=Point.from_hex(self.definition["joint_key"]))
             self.board.append((validated.tracking_code, body))
             return 201, {"receipt": self.receipt(validated.tracking_code)}
+        if method == "GET" and tail.startswith("/board/"):
+            code = tail.rsplit("/", 1)[1]
+            for seq, (tracking, ballot) in enumerate(self.board, start=1):
+                if tracking == code:
+                    receipt = self.receipt(code, upto=seq)
+                    entry = {"seq": seq, "tracking_code": code, "chain": receipt["board_head"],
+                             "superseded": seq < len(self.board), "received_at": receipt["received_at"],
+                             "unit": ballot["unit"]}
+                    return 200, {"entry": entry, "ballot": ballot}
+            return 404, {"error": "unknown_tracking_code", "message": code}
         return 404, {"error": "not_found", "message": path}
 
     def route(self, route):
@@ -174,6 +185,7 @@ def test_a_voter_checks_audits_casts_and_revotes_at_phone_width(browser_page, li
     assert len(double.board) == 1 and double.board[0][0].startswith(fresh.replace("-", ""))
     expect(page.locator("#receipt-code")).to_have_text(" ".join(double.board[0][0][i:i + 4] for i in range(0, 64, 4)))
     expect(page.locator("#receipt-qr")).to_be_visible()
+    expect(page.locator("#board-check")).to_have_text("Your ballot is on the bulletin board, where the receipt says.")
     assert fits_the_screen(page)
     snap(page, "8-receipt")
     # The audited encryption was never sent, and the cast carried no cookie.
@@ -181,6 +193,7 @@ def test_a_voter_checks_audits_casts_and_revotes_at_phone_width(browser_page, li
     assert [p for _, p, _ in posted] == [f"/api/v1/elections/{SLUG}/tokens", f"/api/v1/elections/{SLUG}/ballots"]
     assert posted[0][2] and "probe=1" in posted[0][2]
     assert posted[1][2] is None
+    assert [c for _, p, c in double.requests if "/board/" in p] == [None]
 
     page.get_by_role("button", name="Vote again").click()
     choose_and_review(page, "Candidate 0", [], "Yes")

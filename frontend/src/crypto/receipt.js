@@ -5,6 +5,7 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { concat, fromHex, utf8 } from "./bytes.js";
 import { canonicalBytes } from "./canonical.js";
+import { trackingCode } from "./ballot.js";
 import { fail } from "./errors.js";
 
 export const RECEIPT_DOMAIN = "ovote/receipt/v1";
@@ -33,4 +34,22 @@ export function verifyReceipt(receipt, { fingerprintHex, receiptKey }, trackingC
     bad("the election's signature does not verify");
   }
   return receipt;
+}
+
+/**
+ * Check the board's answer for a receipted ballot (GET board/{tracking_code}:
+ * {"entry", "ballot"}): the entry is the receipt's (same seq and chain value)
+ * and the ballot it shows is the one that was cast. Returns the entry.
+ */
+export function checkBoardEntry(answer, receipt, ballot = null) {
+  const bad = (m) => fail("bad_board", `bulletin board: ${m}`);
+  const entry = answer?.entry;
+  if (!entry || typeof entry !== "object") bad("no entry for this tracking code");
+  if (entry.tracking_code !== receipt.tracking_code) bad("the entry is for another ballot");
+  if (entry.seq !== receipt.seq || entry.chain !== receipt.board_head) bad("the entry is not where the receipt put it");
+  if (!answer.ballot || typeof answer.ballot !== "object" || trackingCode(answer.ballot) !== receipt.tracking_code) {
+    bad("the ballot shown does not have this tracking code");
+  }
+  if (ballot !== null && trackingCode(ballot) !== receipt.tracking_code) bad("the ballot shown is not the one cast");
+  return entry;
 }

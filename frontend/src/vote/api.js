@@ -35,6 +35,7 @@ export function api(base, slug, csrf) {
     election: () => call(root),
     eligibility: () => call(`${root}/eligibility`),
     token: (blindedMsg) => call(`${root}/tokens`, { method: "POST", body: { blinded_msg: blindedMsg }, headers: { "X-CSRFToken": csrf ?? "" } }),
+    board: (code) => call(`${root}/board/${code}`, { credentials: "omit" }),
     cast: (ballot) => call(`${root}/ballots`, { method: "POST", body: ballot, credentials: "omit" }),
   };
 }

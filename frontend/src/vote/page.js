@@ -4,7 +4,7 @@
 // server is checked before it is used; a failed check stops the vote.
 import { renderSVG } from "uqr";
 import {
-  OvoteError, auditDocument, buildBallot, checkDefinition, finishToken, fromHex, groupedTrackingCode,
+  OvoteError, auditDocument, buildBallot, checkBoardEntry, checkDefinition, finishToken, fromHex, groupedTrackingCode,
   importUnitKey, newKit, openAudit, parseKit, requestToken, serializeKit, shortTrackingCode,
   verifyReceipt, votingSecret,
 } from "../crypto/index.js";
@@ -296,9 +296,24 @@ async function castStep() {
     state.kit.receipts.push(receipt);
     saveKit();
     receiptStep(receipt);
+    lookUp(receipt, ballot);
   } catch (error) {
     if (error instanceof ApiError && error.code === "network") failed({ code: "network_cast", message: "" }, castStep, t("resend"));
     else failed(error, error instanceof ApiError && error.status >= 500 ? castStep : null, t("resend"));
+  }
+}
+
+/** Find the cast ballot on the bulletin board and say whether it is there as receipted. */
+async function lookUp(receipt, ballot) {
+  const line = h("p", { id: "board-check", role: "status" }, t("board_checking"));
+  document.getElementById("receipt-code")?.parentElement.after(line);
+  try {
+    checkBoardEntry(await server.board(receipt.tracking_code), receipt, ballot);
+    line.textContent = t("board_found");
+    line.className = "text-success fw-bold";
+  } catch (error) {
+    line.textContent = error instanceof ApiError && error.code === "network" ? t("board_later") : messageOf(error);
+    line.className = error instanceof ApiError && error.code === "network" ? "text-body-secondary" : "alert alert-danger";
   }
 }
 
