@@ -13,7 +13,7 @@ from ovote.accounts.passwords import Passwords
 from ovote.accounts.staff_views import bp as staff_bp
 from ovote.accounts.views import bp as accounts_bp
 from ovote.audit.views import bp as audit_bp
-from ovote.cli import init_cli
+from ovote.cli.server import init_cli
 from ovote.consulates.constituency_views import bp as constituencies_bp
 from ovote.consulates.views import bp as consulates_bp
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate

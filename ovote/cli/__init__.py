@@ -1,15 +1,3 @@
-"""The `ovote ...` commands, registered on the app by `create_app` (the console script
-itself is `ovote.console:main`; `flask --app ovote ...` works too)."""
-from ovote.cli.admin import admin
-from ovote.cli.audit import audit
-from ovote.cli.demo import demo
-from ovote.cli.keys import keys
-from ovote.cli.mail import mail
-from ovote.consulates.cli import constituency
-from ovote.registration.cli import registry
-
-
-def init_cli(app):
-    for command in (admin, audit, demo, keys, mail, constituency, registry):
-        app.cli.add_command(command)
-
+"""`ovote ...` commands: `server` holds the app's, the other modules the ones that build no
+app (`ovote vote`, `ovote trustee`, `ovote verify`); nothing is imported here so that
+those run without Flask."""
