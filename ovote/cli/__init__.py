@@ -25,3 +25,14 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main():
     """ovote: out-of-country voting. Run `ovote COMMAND --help` for each command."""
+
+
+def _register_app_free_commands():
+    # Registered on the group itself, not through init_cli: these run
+    # without building the app (no configuration, no database).
+    from ovote.cli.verify import verify
+
+    main.add_command(verify)
+
+
+_register_app_free_commands()
