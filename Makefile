@@ -41,6 +41,8 @@ test: install
 bench: install
 	$(BIN)/python bench/crypto_bench.py
 	$(BIN)/python bench/registry_bench.py
+	$(BIN)/python bench/verify_bench.py
+	$(BIN)/python bench/tally_bench.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules ovote/static/vendor instance .pytest_cache
