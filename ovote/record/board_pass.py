@@ -3,11 +3,12 @@ tracking codes, seq order and chain, the close statement, duplicates,
 the revote limit and the superseded flags (DESIGN.md §3.8, §3.11)."""
 
 import hashlib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ovote.crypto.canonical import canonical_json, parse_json
+from ovote.crypto.canonical import parse_json
 from ovote.crypto.errors import DecodeError
 from ovote.record.board import chain_step, counted_seqs, verify_close
 from ovote.record.checks import CheckFailed
@@ -25,6 +26,12 @@ class Board:
     units: list
     counted: set
     head: bytes
+
+
+def _canonical(value) -> bytes:
+    # canonical_json's own checks already ran in parse_json on this value:
+    # the json.dumps call of §3.7 alone gives the same bytes, at half the cost.
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _row(number, line):
@@ -55,7 +62,7 @@ def board_pass(source, context, report) -> Board:
         if not isinstance(row["superseded"], bool):
             raise CheckFailed("chain", f"seq {seq}: superseded must be true or false")
         ballot = row["ballot"]
-        code = hashlib.sha256(canonical_json(ballot)).digest()
+        code = hashlib.sha256(_canonical(ballot)).digest()
         if row["tracking_code"] != code.hex():
             raise CheckFailed("tracking_code", f"seq {seq}: not SHA-256 of the ballot")
         head = chain_step(head, code)

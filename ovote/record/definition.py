@@ -70,7 +70,10 @@ def _check_manifest(manifest) -> dict:
         cid = contest["id"]
         if not isinstance(cid, str) or cid in options:
             raise _fail(f"manifest contest {cid!r}: id must be a unique string")
-        ids = [o.get("id") if isinstance(o, Mapping) else None for o in contest["options"]] if isinstance(contest["options"], list) else None
+        listed = contest["options"] if isinstance(contest["options"], list) else []
+        if not all(isinstance(o, Mapping) and set(o) == {"id", "labels"} for o in listed):
+            raise _fail(f'manifest contest {cid}: each option is {{"id","labels"}}')
+        ids = [o["id"] for o in listed]
         if not ids or not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
             raise _fail(f"manifest contest {cid}: options need unique ids")
         low, high = contest["min"], contest["max"]

@@ -155,3 +155,15 @@ def test_the_record_package_imports_nothing_of_the_web_app():
             for name in names:
                 assert (name.split(".")[0] in allowed
                         or name.startswith(("ovote.crypto", "ovote.record"))), f"{path.name}: {name}"
+
+
+def test_an_empty_board_closes_at_seq_0_and_publishes_nothing_decrypted(election, tmp_path):
+    from tests.record.factory import build_record
+
+    data = build_record(election, [], [])
+    assert data.election["close"]["seq"] == 0
+    assert data.election["close"]["board_head"] == election.fingerprint.hex()
+    assert data.decryption == []
+    assert all(r["national"] is None for r in data.results)
+    report = verify_record(data.write(tmp_path / "empty"), jobs=2)
+    assert report.ok, report.to_text()
