@@ -21,7 +21,7 @@ through its own server-side cursor); the benchmark generates ciphertexts.
 
 import collections
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from nacl import bindings as _na
 
@@ -107,6 +107,22 @@ class SumAccumulator:
 
     def __setstate__(self, state):
         self.sums, self.counts = state
+
+
+def ballot_vectors(ballot: Mapping, ballot_style: Mapping) -> Iterator[tuple[tuple[str, str], list[bytes]]]:
+    """`((unit id, contest id), flat)` for each contest of a stored ballot
+    that passed `validate_ballot` when it was cast: what a tally feeds
+    `SumAccumulator.add`. Points are NOT validated again (a record
+    verifier validates the ballot first and uses its `ValidatedBallot`)."""
+    unit = ballot["unit"]
+    for contest, entry in zip(ballot_style["contests"], ballot["contests"], strict=True):
+        if entry["id"] != contest["id"]:
+            raise ValueError("ballot does not follow its ballot style")
+        flat = []
+        for selection in entry["selections"]:
+            flat.append(bytes.fromhex(selection["alpha"]))
+            flat.append(bytes.fromhex(selection["beta"]))
+        yield (unit, contest["id"]), flat
 
 
 def _ciphertexts(flat) -> list[Ciphertext]:

@@ -67,3 +67,17 @@ def test_merge_and_combined_and_the_empty_sum():
     assert combined == [a + b for a, b in zip(expected["unit-0"], expected["unit-2"])]
     empty = whole.combined(["nobody"], 2)
     assert all(c.alpha == IDENTITY and c.beta == IDENTITY for c in empty)
+
+
+def test_ballot_vectors_sum_like_the_validated_ciphertexts(base_record, election):
+    from ovote.crypto.ballot import ballot_ciphertexts
+    from ovote.record.aggregate import ballot_vectors
+
+    from_storage, decoded = SumAccumulator(), SumAccumulator()
+    for row in base_record.ballots:
+        ballot = row["ballot"]
+        style = election.styles[ballot["unit"]]
+        from_storage.add_many(ballot_vectors(ballot, style))
+        for cid, by_option in ballot_ciphertexts(ballot, style).items():
+            decoded.add((ballot["unit"], cid), flatten(by_option.values()))
+    assert from_storage.sums == decoded.sums
