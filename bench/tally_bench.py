@@ -72,6 +72,15 @@ def expected_counts(ballots: int, consulates: int, options: int) -> dict:
     return counts
 
 
+def _cpu() -> float:
+    # This process and its finished workers (the pool is joined by then).
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def rss_mb(who) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
@@ -80,9 +89,11 @@ def run(ballots: int, jobs: int, consulates: int, options: int, progress: Progre
     pool(options)  # built before the workers fork, as a real tally has its key ready
     tasks = [(s, min(s + TASK, ballots), consulates, options) for s in range(0, ballots, TASK)]
     progress.start("aggregating", ballots)
+    cpu_before = _cpu()
     started = time.perf_counter()
     sums = aggregate_parallel(tasks, load, jobs=jobs, progress=progress.advance)
     seconds = time.perf_counter() - started
+    cpu = _cpu() - cpu_before
     progress.finish()
     expected = expected_counts(ballots, consulates, options)
     for consulate, counts in expected.items():
@@ -93,6 +104,7 @@ def run(ballots: int, jobs: int, consulates: int, options: int, progress: Progre
     return {
         "ballots": ballots, "jobs": jobs, "seconds": seconds,
         "additions_per_second": ballots * options / seconds,
+        "cpu_seconds": cpu,
         "rss_parent_mb": rss_mb(resource.RUSAGE_SELF),
         "rss_worker_mb": rss_mb(resource.RUSAGE_CHILDREN),
     }
@@ -141,6 +153,10 @@ def main() -> None:
     if figures["ballots"] < 1_000_000:
         print(f"  scaled to 1,000,000 ballots: {figures['seconds'] * 1_000_000 / figures['ballots']:.0f} s "
               "(target 180 s)")
+    cpu = figures["cpu_seconds"]
+    print(f"  CPU: {cpu:.1f} s in all, {cpu / (figures['ballots'] * args.options) * 1e6:.1f} us per "
+          f"ciphertext addition; on {figures['jobs']} idle cores that is "
+          f"{cpu / figures['jobs'] * 1_000_000 / figures['ballots']:.0f} s for 1,000,000 ballots")
     print(f"  peak RSS: parent {figures['rss_parent_mb']:.0f} MB, largest worker "
           f"{figures['rss_worker_mb']:.0f} MB (target < 500 MB)")
     print("  every consulate's sums decrypt to the counts kept in clear")

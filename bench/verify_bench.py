@@ -65,9 +65,16 @@ def measure(path: Path, jobs: int, repeat: int) -> tuple[float, float]:
         report = verify_record(path, jobs=jobs)
         if not report.ok:
             raise SystemExit(report.to_text())
-        ballots = report.stats["ballots"]
-        wall = max(wall, ballots / report.stats["ballot_seconds"])
-        cpu = max(cpu, ballots / report.stats["ballot_cpu_seconds"])
+        ballots, stats = report.stats["ballots"], report.stats
+        wall = max(wall, ballots / stats["ballot_seconds"])
+        cpu = max(cpu, ballots / stats["ballot_cpu_seconds"])
+        if jobs > 1:
+            # What the parent spends reading and merging is the only work
+            # that does not split: it bounds the speed-up on idle cores.
+            share = stats["ballot_parent_cpu_seconds"] / (
+                stats["ballot_parent_cpu_seconds"] + stats["ballot_cpu_seconds"])
+            print(f"--jobs {jobs}: the parent process did {100 * share:.1f}% of the CPU work; "
+                  f"speed-up on {jobs} idle cores at most {jobs / (1 + (jobs - 1) * share):.2f}x")
     return wall, cpu
 
 

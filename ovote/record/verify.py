@@ -148,9 +148,10 @@ def _run(source, report, jobs, progress):
     board = board_pass(source, context, report)
     report.stats.update(ballots=len(board.voting_keys), counted=len(board.counted))
 
-    started = time.perf_counter()
+    started, parent_cpu = time.perf_counter(), time.process_time()
     unit_sums = _check_ballots(source, context, board, jobs, progress, report.stats)
     report.stats["ballot_seconds"] = round(time.perf_counter() - started, 3)
+    report.stats["ballot_parent_cpu_seconds"] = round(time.process_time() - parent_cpu, 3)
     report.passes("ballot_structure", f"{len(board.voting_keys)} ballots follow their unit's style")
     report.passes("ballot_token", "every token verifies under its unit key")
     report.passes("ballot_signature", "every ballot is signed by its voting key")
