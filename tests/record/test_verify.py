@@ -167,3 +167,34 @@ def test_an_empty_board_closes_at_seq_0_and_publishes_nothing_decrypted(election
     assert all(r["national"] is None for r in data.results)
     report = verify_record(data.write(tmp_path / "empty"), jobs=2)
     assert report.ok, report.to_text()
+
+
+def test_an_equivalent_record_written_another_way_verifies(base_record, tmp_path):
+    """What another implementation may do differently, and §8 allows:
+    pretty-printed JSON files, keys in any order, groups, shares and
+    returns in any order, no newline after the last line."""
+    import random
+
+    rng = random.Random(8)
+    path = tmp_path / "other"
+    path.mkdir()
+
+    def shuffled(items):
+        items = list(items)
+        rng.shuffle(items)
+        return items
+
+    def unsorted_json(obj):
+        return json.dumps(obj, indent=2, ensure_ascii=True, sort_keys=False)
+
+    results = [dict(r, groups=shuffled(r["groups"]), in_person=shuffled(r["in_person"]))
+               for r in base_record.results]
+    for name, document in [("election.json", base_record.election), ("tally.json", shuffled(base_record.tally)),
+                           ("in_person.json", shuffled(base_record.in_person)), ("results.json", results)]:
+        (path / name).write_text(unsorted_json(document))
+    (path / "ballots.jsonl").write_text(
+        "\n".join(json.dumps(dict(reversed(list(r.items())))) for r in base_record.ballots))
+    (path / "decryption.jsonl").write_text(
+        "\n".join(json.dumps(d) for d in shuffled(base_record.decryption)) + "\n")
+    report = verify_record(path, jobs=2)
+    assert report.ok, report.to_text()
