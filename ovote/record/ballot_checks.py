@@ -60,16 +60,21 @@ def check_ballot(line: bytes):
 
 
 def check_chunk(chunk):
-    """Task: `chunk` is a list of `(seq, counted, raw line)`. Returns
+    """Task: `chunk` is a list of `(seq, counted, tracking code from the
+    board pass, raw line)`. Returns
     `(failure, partial sums, number checked, CPU seconds)` where failure
     is None or `(seq, check name, message)` for the chunk's first bad
     ballot, and the partial sums are keyed by `(unit id, contest id)`."""
     sums = SumAccumulator()
     checked = 0
     started = time.process_time()
-    for seq, counted, line in chunk:
+    for seq, counted, code, line in chunk:
         try:
             unit_id, validated = check_ballot(line)
+            if validated.tracking_code != code.hex():
+                # The file changed between the board pass and this read.
+                failure = (seq, "tracking_code", "the ballot changed while the record was read")
+                return failure, sums, checked, time.process_time() - started
         except InvalidBallot as exc:
             failure = (seq, BALLOT_CHECK.get(exc.code, "ballot_structure"), str(exc))
             return failure, sums, checked, time.process_time() - started

@@ -26,6 +26,8 @@ class Board:
     units: list
     counted: set
     head: bytes
+    #: Raw tracking codes, to check that the second read sees the same ballots.
+    tracking_codes: list
 
 
 def _canonical(value) -> bytes:
@@ -49,7 +51,7 @@ def board_pass(source, context, report) -> Board:
     of tracking_code, chain, close, duplicate, revotes, superseded (in
     that order), adding each passed check to `report`."""
     head = context.fingerprint
-    voting_keys, units, superseded = [], [], []
+    voting_keys, units, superseded, codes = [], [], [], []
     seen: dict[bytes, int] = {}
     duplicate = None
     for number, line in source.lines(BALLOTS):
@@ -76,6 +78,7 @@ def board_pass(source, context, report) -> Board:
         unit = ballot.get("unit") if isinstance(ballot, dict) else None
         units.append(unit)
         superseded.append(row["superseded"])
+        codes.append(code)
     n = len(voting_keys)
     report.passes("tracking_code", f"{n} tracking codes")
     report.passes("chain", f"seq 1..{n}, head {head.hex()}")
@@ -108,4 +111,4 @@ def board_pass(source, context, report) -> Board:
             state = "superseded" if flag else "not superseded"
             raise CheckFailed("superseded", f"seq {seq} is marked {state}")
     report.passes("superseded", f"{len(counted)} counted, {n - len(counted)} superseded")
-    return Board(voting_keys, units, counted, head)
+    return Board(voting_keys, units, counted, head, codes)

@@ -180,9 +180,11 @@ def _run(source, report, jobs, progress):
 
 def _chunks(source, board):
     chunk = []
-    counted = board.counted
+    counted, codes = board.counted, board.tracking_codes
     for seq, (_, line) in enumerate(source.lines(BALLOTS), start=1):
-        chunk.append((seq, seq in counted, line))
+        if seq > len(codes):
+            raise CheckFailed("tracking_code", "ballots.jsonl grew while it was read")
+        chunk.append((seq, seq in counted, codes[seq - 1], line))
         if len(chunk) == CHUNK:
             yield chunk
             chunk = []
@@ -193,7 +195,7 @@ def _chunks(source, board):
 def _check_ballots(source, context, board, jobs, progress, stats) -> SumAccumulator:
     init_args = (context.fingerprint, context.joint_key.hex(), context.units)
     total = SumAccumulator()
-    cpu = [0.0]
+    cpu = [0.0, 0]  # CPU seconds, ballots checked
     progress.start("ballots", len(board.voting_keys))
     if jobs == 1:
         ballot_checks.init_worker(*init_args)
@@ -204,6 +206,8 @@ def _check_ballots(source, context, board, jobs, progress, stats) -> SumAccumula
             results = bounded_map(pool, ballot_checks.check_chunk, _chunks(source, board), 4 * jobs)
             _merge(results, total, progress, cpu)
     progress.finish()
+    if cpu[1] != len(board.tracking_codes):
+        raise CheckFailed("tracking_code", "ballots.jsonl shrank while it was read")
     # CPU time of the validations themselves, whatever else runs on the machine.
     stats["ballot_cpu_seconds"] = round(cpu[0], 3)
     return total
@@ -213,6 +217,7 @@ def _merge(results, total, progress, cpu):
     # In chunk (board) order: the first failure reported is the lowest seq.
     for failure, part, checked, seconds in results:
         cpu[0] += seconds
+        cpu[1] += checked
         progress.advance(checked)
         if failure is not None:
             progress.finish()

@@ -367,3 +367,27 @@ def test_any_changed_byte_fails_some_check(base_record, tmp_path, name):
         assert report.failed is not None, f"{name} byte {position} changed unnoticed"
         assert report.exit_code == EXIT_CODES[report.failed[0]]
     (path / name).write_bytes(original)
+
+
+@pytest.mark.parametrize("second_read, message", [
+    (lambda lines: lines[:3] + lines[4:5] + lines[4:], "changed while"),
+    (lambda lines: lines[:-1], "shrank"),
+    (lambda lines: lines + lines[-1:], "grew"),
+])
+def test_a_board_that_changes_between_the_two_reads_fails(record_dir, monkeypatch, second_read, message):
+    from ovote.record.files import RecordSource
+
+    reads = []
+    original = RecordSource.lines
+
+    def lines(self, name):
+        found = list(original(self, name))
+        if name == "ballots.jsonl":
+            reads.append(name)
+            if len(reads) == 2:
+                return iter(second_read(found))
+        return iter(found)
+
+    monkeypatch.setattr(RecordSource, "lines", lines)
+    report = verify_record(record_dir, jobs=1)
+    assert report.failed[0] == "tracking_code" and message in report.failed[1]
