@@ -1,6 +1,7 @@
 """Checks of tally.json, decryption.jsonl and results.json against what
 the board and the definition give (DESIGN.md §3.5, §3.10, §8)."""
 
+import json
 from collections.abc import Mapping
 
 from ovote.crypto.elgamal import Ciphertext, decode_small
@@ -13,6 +14,10 @@ from ovote.record.checks import CheckFailed
 TALLY_FIELDS = {"contest", "group", "units", "counted", "sums"}
 DECRYPTION_FIELDS = {"contest", "group", "trustee", "shares"}
 RESULT_FIELDS = {"contest", "groups", "in_person", "national"}
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True)
 
 
 def check_tally(tally, context, groups, unit_sums) -> dict:
@@ -32,7 +37,7 @@ def check_tally(tally, context, groups, unit_sums) -> dict:
         group = expected.get(key)
         if group is None:
             raise CheckFailed("grouping", f"group {key[1]!r} of {key[0]!r} is not the privacy-floor grouping")
-        if entry["units"] != list(group.units) or entry["counted"] != group.counted:
+        if entry["units"] != list(group.units) or _json(entry["counted"]) != _json(group.counted):
             raise CheckFailed("grouping", f"group {key[1]!r} of {key[0]!r}: units or counted differ "
                               f"(expected {group.counted} counted ballots)")
         entries[key] = entry
@@ -151,6 +156,7 @@ def check_results(results, expected) -> None:
         if got["contest"] != want["contest"]:
             raise CheckFailed("results", f"contest {got['contest']!r} where {want['contest']!r} is due")
         for name in ("groups", "in_person", "national"):
-            if got[name] != want[name]:
+            # Compared as canonical JSON: Python's True == 1 must not pass.
+            if _json(got[name]) != _json(want[name]):
                 raise CheckFailed("results", f"contest {want['contest']}: {name} differ from the "
                                   "decrypted counts and in-person returns")

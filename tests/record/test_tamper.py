@@ -141,6 +141,12 @@ def results_count(election, data):
     data.results[0]["groups"][0]["counts"][0] += 1
 
 
+def results_count_as_true(election, data):
+    # true == 1 in Python, not in JSON.
+    counts = next(g["counts"] for r in data.results for g in r["groups"] if g["counts"] and 1 in g["counts"])
+    counts[counts.index(1)] = True
+
+
 def results_national(election, data):
     data.results[1]["national"][1] += 1
 
@@ -268,6 +274,7 @@ TAMPERS = [
     (seq_value, "chain"),
     (received_at_not_rfc3339, "chain"),
     (results_count, "results"),
+    (results_count_as_true, "results"),
     (results_national, "results"),
     (results_in_person_left_out, "results"),
     (results_below_floor_published, "results"),
