@@ -109,7 +109,9 @@ class SumAccumulator:
         self.sums, self.counts = state
 
 
-def ballot_vectors(ballot: Mapping, ballot_style: Mapping) -> Iterator[tuple[tuple[str, str], list[bytes]]]:
+def ballot_vectors(
+    ballot: Mapping, ballot_style: Mapping
+) -> Iterator[tuple[tuple[str, str], list[bytes]]]:
     """`((unit id, contest id), flat)` for each contest of a stored ballot
     that passed `validate_ballot` when it was cast: what a tally feeds
     `SumAccumulator.add`. Points are NOT validated again (a record

@@ -125,7 +125,7 @@ def _check_units(definition, manifest_contests) -> dict:
     return units
 
 
-def check_election(election, slug_hint=None) -> ElectionContext:
+def check_election(election) -> ElectionContext:
     """Run the `definition`, `fingerprint` and `ceremony` checks on the
     parsed election.json, in that order; raise `CheckFailed` at the first
     failure, else return the context."""
