@@ -48,6 +48,8 @@ bench: install
 	$(BIN)/python bench/crypto_bench.py
 	$(BIN)/python bench/registry_bench.py
 	$(BIN)/python bench/browser_encrypt.py
+	$(BIN)/python bench/verify_bench.py
+	$(BIN)/python bench/tally_bench.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules ovote/static/vendor ovote/static/vote frontend/test/vectors.json instance .pytest_cache

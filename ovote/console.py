@@ -13,6 +13,7 @@ import click
 
 #: name -> "module:attribute" of the commands that build no app
 PURE_COMMANDS = {
+    "verify": "ovote.cli.verify:verify",
     "vote": "ovote.cli.vote_audit:vote",
 }
 HELP = "ovote: out-of-country voting. Run `ovote COMMAND --help` for each command."

@@ -82,7 +82,8 @@ def test_crypto_and_record_use_only_the_standard_library_pynacl_and_cryptography
     for path in sorted((ROOT / "ovote" / package).rglob("*.py")):
         for name in imported_modules(path):
             top = name.split(".")[0]
-            if top == "ovote" and not (name.startswith("ovote.crypto") or name == "ovote"):
+            own = ("ovote.crypto", f"ovote.{package}")  # record builds on crypto, and itself
+            if top == "ovote" and not (name.startswith(own) or name == "ovote"):
                 found.setdefault(path.name, []).append(name)
             elif top != "ovote" and top not in allowed:
                 found.setdefault(path.name, []).append(name)
