@@ -157,7 +157,7 @@ def test_mailed_links_name_the_configured_site_not_the_request(database_url, db_
     whoever sent the request ("password-reset poisoning"); behind a TLS proxy the
     request's scheme is http."""
     app = make_app(database_url, SERVER_NAME="vote.example.org", PREFERRED_URL_SCHEME="https")
-    app.extensions["ovote_outbox"] = outbox = []
+    outbox = app.extensions["ovote_outbox"]
     user = factory.user(email="poisoned@example.org")
     client = app.test_client()
     page = client.get("/auth/forgot", base_url="http://evil.example").get_data(as_text=True)

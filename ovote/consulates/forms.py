@@ -4,7 +4,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ovote.consulates.services import country_choices
+from ovote.countries import country_choices
 
 
 class ConsulateForm(FlaskForm):

@@ -1,36 +1,27 @@
 """Consulate rules: codes, served countries (ISO 3166) and time zones."""
-import unicodedata
 import zoneinfo
 from contextlib import contextmanager
 
-import pycountry
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ovote.audit.services import record
 from ovote.consulates.models import Constituency, Consulate, ConsulateCountry
+from ovote.countries import is_country_code
+from ovote.errors import Refused
+from ovote.text import has_control_characters
 
 
-class ConsulateError(Exception):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
+class ConsulateError(Refused):
+    """A consulate (or constituency) rule refused; `field` names the form field at fault."""
+
+    def __init__(self, code=None, /, *, field=None, **params):
+        super().__init__(code, **params)
         self.field = field
 
 
 class ConstituencyError(ConsulateError):
     pass
-
-
-def country_name(code):
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
-
-
-def country_choices():
-    """(ISO code, English name) pairs, sorted by name."""
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
 
 
 def parse_countries(codes):
@@ -40,36 +31,31 @@ def parse_countries(codes):
         code = (code or "").strip().upper()
         if not code:
             continue
-        if pycountry.countries.get(alpha_2=code) is None:
-            raise ConsulateError(_("%(code)s is not an ISO 3166 country code.", code=code), "served")
+        if not is_country_code(code):
+            raise ConsulateError("consulate.country_code", field="served", code=code)
         if code not in result:
             result.append(code)
     return result
 
 
-def _has_control_characters(text):
-    # NUL cannot be stored in a PostgreSQL text column; no control character belongs in a name.
-    return any(unicodedata.category(c) == "Cc" for c in text or "")
-
-
 def _validate(session, *, code, name, city, host_country, timezone, served, existing=None):
     for field, value in (("name", name), ("city", city)):
-        if _has_control_characters(value):
-            raise ConsulateError(_("Remove the control characters from this field."), field)
+        if has_control_characters(value):
+            raise ConsulateError("text.control_characters", field=field)
     code = (code or "").strip().upper()
     if not (2 <= len(code) <= 8 and code.isalnum()):
-        raise ConsulateError(_("The code must be 2 to 8 letters or digits."), "code")
+        raise ConsulateError("consulate.code", field="code")
     other = consulate_by_code(session, code)
     if other is not None and other is not existing:
-        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code), "code")
+        raise ConsulateError("consulate.code_taken", field="code", code=code)
     host = parse_countries([host_country])
     if not host:
-        raise ConsulateError(_("Choose the country the consulate is in."), "host_country")
+        raise ConsulateError("consulate.host_country", field="host_country")
     if timezone not in zoneinfo.available_timezones():
-        raise ConsulateError(_("%(tz)s is not a known time zone (e.g. Europe/Paris).", tz=timezone), "timezone")
+        raise ConsulateError("consulate.timezone", field="timezone", tz=timezone)
     served = parse_countries(served)
     if not served:
-        raise ConsulateError(_("A consulate must serve at least one country."), "served")
+        raise ConsulateError("consulate.no_countries", field="served")
     return code, host[0], served
 
 
@@ -81,8 +67,7 @@ def _code_taken_is_refused(session, code):
         with session.begin_nested():
             yield
     except IntegrityError:
-        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code),
-                             "code") from None
+        raise ConsulateError("consulate.code_taken", field="code", code=code) from None
 
 
 def create_consulate(session, *, actor, code, name, city, host_country, timezone, served):
@@ -155,19 +140,18 @@ def create_constituency(session, *, actor, code, name):
     """Add a home constituency; raises ConstituencyError on a bad or taken code or name."""
     code, name = (code or "").strip().upper(), (name or "").strip()
     if not (1 <= len(code) <= 16 and code.replace("-", "").isalnum()):
-        raise ConstituencyError(_("The code must be 1 to 16 letters, digits or dashes."), "code")
+        raise ConstituencyError("constituency.code", field="code")
     if not name or len(name) > 200:
-        raise ConstituencyError(_("Give the constituency a name (at most 200 characters)."), "name")
-    if _has_control_characters(name):
-        raise ConstituencyError(_("Remove the control characters from this field."), "name")
+        raise ConstituencyError("constituency.name", field="name")
+    if has_control_characters(name):
+        raise ConstituencyError("text.control_characters", field="name")
     if constituency_by_code(session, code) is not None:
-        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
+        raise ConstituencyError("constituency.code_taken", field="code", code=code)
     constituency = Constituency(code=code, name=name)
     try:
         with session.begin_nested():
             session.add(constituency)
     except IntegrityError:  # taken a moment ago by a concurrent request
-        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code),
-                                "code") from None
+        raise ConstituencyError("constituency.code_taken", field="code", code=code) from None
     record(session, actor=actor, action="constituency.create", target=f"constituency:{code}")
     return constituency

@@ -5,7 +5,6 @@ in the past, a phone number valid in the country, a consulate serving it) so
 that the same rules hold for every caller. Each step form knows how to fill
 itself from an application (`fill`) and what it hands to its service (`values`).
 """
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,10 +12,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ovote.consulates.services import country_choices
+from ovote.countries import country_choices
 from ovote.extensions import MAX_ID
 from ovote.registration.models import VotingChannel
-from ovote.registration.verification import reason_choices
+from ovote.registration.reasons import reason_choices
 
 
 def _options(pairs, blank=False):
@@ -145,14 +144,14 @@ class UploadForm(FlaskForm):
                          validators=[FileRequired(_l("Choose the file to send."))],
                          render_kw={"accept": "image/jpeg,image/png,application/pdf"})
 
-    def __init__(self, *args, attached=False, **kwargs):
+    def __init__(self, *args, attached=False, max_bytes, **kwargs):
         super().__init__(*args, **kwargs)
         if attached:
             self.document.validators = []
             self.document.flags.required = False
         self.document.description = _(
             "JPEG, PNG or PDF, up to %(mb)d MB. The page with your photo must be readable.",
-            mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024))
+            mb=max_bytes // (1024 * 1024))
 
     def fill(self, application, person):
         pass
