@@ -75,6 +75,9 @@ def create_app(config=None):
                       review_bp, overview_bp, constituencies_bp):
         app.register_blueprint(blueprint)
     init_web(app)
+    from ovote import api_input
+
+    api_input.init_app(app)
 
     from ovote.cli import init_cli
 

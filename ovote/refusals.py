@@ -21,6 +21,23 @@ class Refusal:
 
 REFUSALS: dict[str, Refusal] = {
     "refused": Refusal(400, _l("This cannot be done.")),
+    # -- request input (ovote.api_input, ovote.form_input): the body as a whole --
+    "bad_json": Refusal(400, _l("The request body must be UTF-8 JSON without duplicate keys, "
+                                "fractions, or integers of 2^53 or more.")),
+    "bad_structure": Refusal(400, _l("The request body does not have the expected JSON structure.")),
+    "bad_form_value": Refusal(400, _l("The field “%(field)s” was not sent as text. Fill in the form "
+                                      "on the page and send it again.")),
+    # -- visible text (ovote.visible_text): names, places, addresses, notes --
+    "control_character": Refusal(422, _l("Remove the control characters from this field.")),
+    "invisible_character": Refusal(422, _l(
+        "Remove the invisible character %(char)s from this field: it changes how the text is "
+        "displayed without being seen. Type the text again rather than pasting it.")),
+    # -- codes and look-alike names (ovote.codes) --
+    "bad_code": Refusal(422, _l("The code must be %(min)d to %(max)d letters A to Z or digits 0 to 9.")),
+    "confusable_code": Refusal(422, _l("The code %(code)s can be mistaken for %(other)s, which is "
+                                       "already in use. Choose a code that cannot.")),
+    "confusable_name": Refusal(422, _l("This name can be mistaken for “%(other)s”, which is already "
+                                       "in use. Choose a name that cannot.")),
 }
 
 

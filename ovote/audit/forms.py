@@ -1,9 +1,10 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from ovote.form_input import Form
 
 
 def no_control_characters(form, field):
@@ -13,7 +14,7 @@ def no_control_characters(form, field):
         raise ValidationError(_l("Remove the control characters from this field."))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filters of the audit page; a GET form, so no CSRF token is needed."""
 
     class Meta:

@@ -1,5 +1,4 @@
 """Consulate rules: codes, served countries (ISO 3166) and time zones."""
-import unicodedata
 import zoneinfo
 from contextlib import contextmanager
 
@@ -9,7 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ovote.audit.services import record
+from ovote.codes import code_or_none, parse_code, refuse_confusable_code, refuse_confusable_name
 from ovote.consulates.models import Constituency, Consulate, ConsulateCountry
+from ovote.errors import Refused
+from ovote.refusals import message_of
+from ovote.visible_text import visible_text
 
 
 class ConsulateError(Exception):
@@ -47,21 +50,44 @@ def parse_countries(codes):
     return result
 
 
-def _has_control_characters(text):
-    # NUL cannot be stored in a PostgreSQL text column; no control character belongs in a name.
-    return any(unicodedata.category(c) == "Cc" for c in text or "")
+@contextmanager
+def _refused_on(field, error=ConsulateError):
+    """Turn a refusal of the shared rules (`ovote.codes`, `ovote.visible_text`) into `error`
+    on the form's `field`."""
+    try:
+        yield
+    except Refused as exc:
+        raise error(message_of(exc), field) from None
+
+
+def _visible(value, field, error=ConsulateError):
+    with _refused_on(field, error):
+        return visible_text(value)
+
+
+def _code(value, error, *, min_length, max_length):
+    with _refused_on("code", error):
+        return parse_code(value, min_length=min_length, max_length=max_length)
+
+
+def _no_look_alike(session, model, error, *, code, name, existing):
+    """Refuse (`error`) a code or name that can be mistaken for another row's of `model`
+    (`ovote.codes`); an exact duplicate of the code is the caller's, with its own message."""
+    others = [row for row in session.scalars(select(model)) if row is not existing]
+    with _refused_on("code", error):
+        refuse_confusable_code(code, [row.code for row in others])
+    with _refused_on("name", error):
+        refuse_confusable_name(name, [row.name for row in others])
 
 
 def _validate(session, *, code, name, city, host_country, timezone, served, existing=None):
     for field, value in (("name", name), ("city", city)):
-        if _has_control_characters(value):
-            raise ConsulateError(_("Remove the control characters from this field."), field)
-    code = (code or "").strip().upper()
-    if not (2 <= len(code) <= 8 and code.isalnum()):
-        raise ConsulateError(_("The code must be 2 to 8 letters or digits."), "code")
+        _visible(value, field)
+    code = _code(code, ConsulateError, min_length=2, max_length=8)
     other = consulate_by_code(session, code)
     if other is not None and other is not existing:
         raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code), "code")
+    _no_look_alike(session, Consulate, ConsulateError, code=code, name=name, existing=existing)
     host = parse_countries([host_country])
     if not host:
         raise ConsulateError(_("Choose the country the consulate is in."), "host_country")
@@ -116,10 +142,10 @@ def update_consulate(session, consulate, *, actor, code, name, city, host_countr
 
 def consulate_by_code(session, code):
     """The consulate with this code (any case), or None. A code no consulate can have
-    (too long, not letters and digits) finds nothing before reaching the database,
+    (too long, not ASCII letters and digits) finds nothing before reaching the database,
     which would refuse a NUL byte."""
-    code = (code or "").upper()
-    if not (code.isalnum() and len(code) <= 8):
+    code = code_or_none(code, max_length=8)
+    if code is None:
         return None
     return session.scalar(select(Consulate).where(Consulate.code == code))
 
@@ -148,20 +174,24 @@ def list_constituencies(session):
 
 
 def constituency_by_code(session, code):
-    return session.scalar(select(Constituency).where(Constituency.code == (code or "").strip().upper()))
+    """The constituency with this code (any case), or None; a string no code can be finds none."""
+    code = code_or_none(code)
+    if code is None:
+        return None
+    return session.scalar(select(Constituency).where(Constituency.code == code))
 
 
 def create_constituency(session, *, actor, code, name):
-    """Add a home constituency; raises ConstituencyError on a bad or taken code or name."""
-    code, name = (code or "").strip().upper(), (name or "").strip()
-    if not (1 <= len(code) <= 16 and code.replace("-", "").isalnum()):
-        raise ConstituencyError(_("The code must be 1 to 16 letters, digits or dashes."), "code")
+    """Add a home constituency; raises ConstituencyError on a bad or taken code or name, or one
+    that can be mistaken for another constituency's (`ovote.codes`)."""
+    name = (name or "").strip()
     if not name or len(name) > 200:
         raise ConstituencyError(_("Give the constituency a name (at most 200 characters)."), "name")
-    if _has_control_characters(name):
-        raise ConstituencyError(_("Remove the control characters from this field."), "name")
+    _visible(name, "name", ConstituencyError)
+    code = _code(code, ConstituencyError, min_length=1, max_length=16)
     if constituency_by_code(session, code) is not None:
         raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
+    _no_look_alike(session, Constituency, ConstituencyError, code=code, name=name, existing=None)
     constituency = Constituency(code=code, name=name)
     try:
         with session.begin_nested():

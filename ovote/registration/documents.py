@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ovote.data_sizes import format_size
 from ovote.personal_data import cipher
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,8 @@ def sniff(data):
 def check_size(size):
     limit = current_app.config["DOCUMENT_MAX_BYTES"]
     if size > limit:
-        raise DocumentRejected(_("The file is larger than %(mb)d MB. Scan it at a lower resolution.",
-                                 mb=limit // (1024 * 1024)), status=413)
+        raise DocumentRejected(_("The file is larger than %(size)s. Scan it at a lower resolution.",
+                                 size=format_size(limit)), status=413)
 
 
 def _folder():

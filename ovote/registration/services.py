@@ -6,7 +6,6 @@ form field at fault); the request layer commits. Audit details never hold
 personal data: only step names, codes and sizes.
 """
 import logging
-import unicodedata
 from datetime import date
 
 import phonenumbers
@@ -18,12 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from ovote.accounts.models import utcnow
 from ovote.audit.services import record
 from ovote.consulates.models import Constituency, Consulate
+from ovote.errors import Refused
 from ovote.registration import documents, matching, notifications, passport_mrz
 from ovote.registration.access import lock
 from ovote.registration.checks import deadline_closes_utc, run_checks, settings
 from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, IllegalTransition,
                                        VotingChannel, sync_verified_documents)
 from ovote.registration.personal import details, seal
+from ovote.refusals import message_of
+from ovote.visible_text import visible_text
 
 log = logging.getLogger(__name__)
 STEPS = ("identity", "documents", "residence", "consulate", "voting", "upload")
@@ -107,16 +109,16 @@ def _saved(session, application, actor, step):
 
 
 def _text(value, field, *, max_length, required=True, multiline=False):
-    """Stripped text without control characters; raises InvalidApplication."""
+    """Stripped text that displays as what it is (`ovote.visible_text`); raises InvalidApplication."""
     value = (value or "").strip()
     if required and not value:
         raise InvalidApplication(_("This field is required."), field)
     if len(value) > max_length:
         raise InvalidApplication(_("Write at most %(n)d characters.", n=max_length), field)
-    allowed = {"\n", "\r"} if multiline else set()
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise InvalidApplication(_("Remove the control characters from this field."), field)
-    return value
+    try:
+        return visible_text(value, multiline=multiline)
+    except Refused as exc:
+        raise InvalidApplication(message_of(exc), field) from None
 
 
 def country_code(value, field):

@@ -6,7 +6,6 @@ of the same consulate must confirm. Every act is a `Decision` row and an
 audit event. The database refuses two verified applications on one document.
 """
 import logging
-import unicodedata
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,12 +16,15 @@ from sqlalchemy.exc import IntegrityError
 
 from ovote.accounts.models import Role, utcnow
 from ovote.audit.services import record
+from ovote.errors import Refused
 from ovote.registration import notifications
 from ovote.registration.access import lock
 from ovote.registration.checks import run_checks
 from ovote.registration.models import (REVIEWABLE_STATES, Application, ApplicationState, CheckOutcome,
                                        Decision, DecisionAction, IllegalTransition,
                                        sync_verified_documents)
+from ovote.refusals import message_of
+from ovote.visible_text import visible_text
 
 log = logging.getLogger(__name__)
 ACTIONS = ("verify", "request_info", "reject")
@@ -131,9 +133,10 @@ def decide(session, application, *, official, action, reason_code, note=None, no
     note = (note or "").strip()
     if len(note) > 2000:
         raise DecisionRefused(_("Keep the note under 2000 characters."), status=422)
-    # NUL cannot be stored in a PostgreSQL text column; other controls have no place in a note either.
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in note):
-        raise DecisionRefused(_("Remove the control characters from this field."), status=422)
+    try:
+        visible_text(note, multiline=True)
+    except Refused as exc:
+        raise DecisionRefused(message_of(exc), status=422) from None
     if action == "verify" and application.awaiting_confirmation:
         return confirm(session, application, official=official, now=now)
     now = now or utcnow()

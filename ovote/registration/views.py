@@ -51,6 +51,21 @@ def _editable_application():
     return application if application is not None and application.state.editable else None
 
 
+def _not_editable():
+    """The answer when the voter's application cannot be changed (there is none, or it is no
+    longer a draft). A step's page sends the voter to the status page. An edit or submission
+    posted from a page loaded earlier (in a second tab, before the application was submitted,
+    or while another request submitted it) is not saved: the answer is 409 with the status
+    page, saying so and why."""
+    db.session.rollback()  # a refused save leaves nothing behind, and the state is re-read
+    application = services.current_application(db.session, current_user)
+    if request.method != "POST" or application is None:
+        return redirect(url_for(".status"))
+    flash(_("Your change was not saved: this application is %(state)s, so it can no longer be "
+            "changed.", state=str(application.state.label).lower()), "danger")
+    return _status_page(application, 409)
+
+
 def _form_for(step, application):
     form_class = STEP_FORMS[step][0]
     if step == "consulate":
@@ -81,11 +96,14 @@ def _after_save(step):
 @bp.route("/")
 @roles_required(Role.VOTER)
 def status():
-    application = services.current_application(db.session, current_user)
+    return _status_page(services.current_application(db.session, current_user))
+
+
+def _status_page(application, status=200):
     person = details(application) if application else None
     missing = services.missing_steps(application) if application else []
-    return _page("registration/status.html", application=application, person=person, missing=missing,
-                 start_form=forms.ActionForm())
+    return _page("registration/status.html", status, application=application, person=person,
+                 missing=missing, start_form=forms.ActionForm())
 
 
 @bp.route("/start", methods=["POST"])
@@ -104,7 +122,7 @@ def step(step):
         abort(404)
     application = _editable_application()
     if application is None:
-        return redirect(url_for(".status"))
+        return _not_editable()
     form = _form_for(step, application)
     if not form.is_submitted():
         form.fill(application, details(application))
@@ -113,6 +131,8 @@ def step(step):
         if values is not None:  # None: no new file on the upload step, the attached one stays
             try:
                 STEP_FORMS[step][1](db.session, application, actor=current_user, **values)
+            except services.ApplicationNotEditable:  # submitted by another request meanwhile
+                return _not_editable()
             except services.RegistrationError as exc:
                 db.session.rollback()
                 _field_for(form, exc.field).errors.append(exc.message)
@@ -129,11 +149,13 @@ def step(step):
 def review():
     application = _editable_application()
     if application is None:
-        return redirect(url_for(".status"))
+        return _not_editable()
     form = forms.SubmitForm()
     if form.validate_on_submit():
         try:
             services.submit(db.session, application, actor=current_user)
+        except services.ApplicationNotEditable:
+            return _not_editable()
         except services.RegistrationError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
