@@ -5,8 +5,8 @@ only bodies canonical JSON can hold: UTF-8, valid JSON, no duplicate keys (a
 signature over the re-encoded document would not cover what was sent), no
 floats, NaN or Infinity, integers of magnitude below 2**53, no lone surrogates.
 Anything else is refused with 400 `bad_json` before a view sees it; a body of
-the wrong shape (an array where an object is expected) is 400 `bad_structure`
-(the code DESIGN.md §3.8 uses for a wrong JSON type).
+the wrong shape (an array where an object is expected) is 422 `bad_structure`
+(the code and status DESIGN.md §3.8 and §7 give a wrong JSON type).
 
 Use `read_json()` in every view that takes a JSON body, the coming `/api/v1`
 included, instead of `request.get_json()`, which accepts all of the above.

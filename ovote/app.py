@@ -75,9 +75,10 @@ def create_app(config=None):
                       review_bp, overview_bp, constituencies_bp):
         app.register_blueprint(blueprint)
     init_web(app)
-    from ovote import api_input
+    from ovote import api_input, request_limits
 
     api_input.init_app(app)
+    request_limits.init_app(app)
 
     from ovote.cli import init_cli
 

@@ -9,7 +9,7 @@ any field sees it:
 
 * a JSON body must be a strict JSON object (`ovote.api_input.read_json`: 400
   `bad_json` for what canonical JSON cannot hold, lone surrogates included;
-  400 `bad_structure` for a body that is not an object);
+  422 `bad_structure` for a body that is not an object);
 * each of its values must be a string, or a list of strings for a field that
   takes several (a multiple select): anything else is 400 `bad_form_value`;
 * a file part is accepted only under the name of a file field (400

@@ -24,7 +24,8 @@ REFUSALS: dict[str, Refusal] = {
     # -- request input (ovote.api_input, ovote.form_input): the body as a whole --
     "bad_json": Refusal(400, _l("The request body must be UTF-8 JSON without duplicate keys, "
                                 "fractions, or integers of 2^53 or more.")),
-    "bad_structure": Refusal(400, _l("The request body does not have the expected JSON structure.")),
+    # 422 as for a ballot of the wrong shape (DESIGN.md §3.8, §7): one code, one status
+    "bad_structure": Refusal(422, _l("The request body does not have the expected JSON structure.")),
     "bad_form_value": Refusal(400, _l("The field “%(field)s” was not sent as text. Fill in the form "
                                       "on the page and send it again.")),
     # -- visible text (ovote.visible_text): names, places, addresses, notes --

@@ -25,7 +25,12 @@ ERROR_TEXT = {
     404: (_l("Page not found"), _l("There is no page at this address, or you may not see it.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("What you sent is larger than we accept. Send a smaller file.")),
+    414: (_l("Address too long"), _l("The address of this page is longer than we accept. Check the "
+                                      "link, or go back and try again.")),
     429: (_l("Too many attempts"), _l("You have tried too often. Wait a minute and try again.")),
+    431: (_l("Request header fields too large"),
+          _l("Your browser sent more than we accept with this request, often because of too many or "
+             "too large cookies. Delete this site's cookies, then try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been recorded; try again later.")),
 }
 
