@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 import pycountry
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from ovote.audit.services import record
@@ -70,12 +70,25 @@ def _code(value, error, *, min_length, max_length):
         return parse_code(value, min_length=min_length, max_length=max_length)
 
 
+def _one_writer_at_a_time(session, model):
+    """Hold off other requests adding or changing rows of `model` until this one commits.
+
+    A new code is compared with every code in use, which only holds while no other request
+    adds one meanwhile: two commissioners creating NORTH and N0RTH at once would each find the
+    other's missing. On PostgreSQL the table is locked in SHARE ROW EXCLUSIVE mode (which
+    conflicts with itself and with writes, not with reads) until the commit; SQLite's
+    BEGIN IMMEDIATE already serialises writers. Consulates and constituencies are created
+    rarely, by commissioners, so the wait costs nothing."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"LOCK TABLE {model.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
+
+
 def _no_look_alike(session, model, error, *, code, name, existing):
     """Refuse (`error`) a code or name that can be mistaken for another row's of `model`
     (`ovote.codes`); an exact duplicate of the code is the caller's, with its own message."""
     others = [row for row in session.scalars(select(model)) if row is not existing]
     with _refused_on("code", error):
-        refuse_confusable_code(code, [row.code for row in others])
+        refuse_confusable_code(code, [row.code for row in others if row.code != code])
     with _refused_on("name", error):
         refuse_confusable_name(name, [row.name for row in others])
 
@@ -84,6 +97,7 @@ def _validate(session, *, code, name, city, host_country, timezone, served, exis
     for field, value in (("name", name), ("city", city)):
         _visible(value, field)
     code = _code(code, ConsulateError, min_length=2, max_length=8)
+    _one_writer_at_a_time(session, Consulate)
     other = consulate_by_code(session, code)
     if other is not None and other is not existing:
         raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code), "code")
@@ -189,6 +203,7 @@ def create_constituency(session, *, actor, code, name):
         raise ConstituencyError(_("Give the constituency a name (at most 200 characters)."), "name")
     _visible(name, "name", ConstituencyError)
     code = _code(code, ConstituencyError, min_length=1, max_length=16)
+    _one_writer_at_a_time(session, Constituency)
     if constituency_by_code(session, code) is not None:
         raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
     _no_look_alike(session, Constituency, ConstituencyError, code=code, name=name, existing=None)
