@@ -5,6 +5,7 @@ import json
 
 import pytest
 from flask_wtf import FlaskForm
+from wtforms.fields.core import UnboundField
 
 import ovote
 from ovote.accounts.models import Role, User
@@ -144,3 +145,38 @@ def test_every_form_of_the_app_reads_the_request_through_the_base_form(app):
     forms = [cls for cls in _subclasses(FlaskForm) if cls.__module__.startswith(ovote.__name__ + ".")]
     assert len(forms) > 20
     assert [cls.__qualname__ for cls in forms if not issubclass(cls, Form)] == []
+
+
+
+def _all_field_names():
+    """The name of every field of every form of the app."""
+    return sorted({name for cls in _subclasses(FlaskForm) if cls.__module__.startswith("ovote.")
+                   for name in dir(cls) if isinstance(getattr(cls, name), UnboundField)}
+                  - {"csrf_token"})
+
+
+@pytest.mark.parametrize("role", [None, Role.VOTER, Role.OFFICIAL, Role.COMMISSIONER])
+def test_no_post_endpoint_answers_500_to_numbers_where_text_is_expected(app, client, db_session,
+                                                                       reg, factory, login_as, role):
+    """Every POST route of the app, for every kind of user, with every form field sent as a
+    number in a JSON body: a refusal (400, 403, 404, 422, ...) or a redirect, never a 500."""
+    application = reg.application(state=ApplicationState.DRAFT)
+    if role is Role.VOTER:
+        login_as(application.voter)
+    elif role is not None:
+        login_as(factory.user(role, consulate=application.consulate if role is Role.OFFICIAL else None))
+    body = json.dumps({name: 5 for name in _all_field_names()})
+    token = csrf_token(client, "/auth/login" if role is None else "/account")
+    arguments = {"application_id": application.id, "user_id": application.voter.id,
+                 "code": application.consulate.code, "step": "identity", "token": "x",
+                 "action": "activate"}
+    posted = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        url = rule.build({name: arguments[name] for name in rule.arguments})[1]
+        response = client.post(url, data=body, content_type="application/json",
+                               headers={"X-CSRFToken": token, "Accept": "application/json"})
+        assert response.status_code < 500, (url, response.status_code)
+        posted.append(url)
+    assert "/register/step/identity" in posted and len(posted) > 15
