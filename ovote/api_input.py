@@ -6,13 +6,14 @@ signature over the re-encoded document would not cover what was sent), no
 floats, NaN or Infinity, integers of magnitude below 2**53, no lone surrogates.
 Anything else is refused with 400 `bad_json` before a view sees it; a body of
 the wrong shape (an array where an object is expected) is 422 `bad_structure`
-(the code and status DESIGN.md §3.8 and §7 give a wrong JSON type).
+(the code and status DESIGN.md §3.8 and §7 give a wrong JSON type). Like every
+refusal no view catches, they are answered by `ovote.web.errors`: JSON for a
+JSON client, the error page for a browser.
 
 Use `read_json()` in every view that takes a JSON body, the coming `/api/v1`
 included, instead of `request.get_json()`, which accepts all of the above.
 """
 from flask import request
-from flask_babel import lazy_gettext as _l
 
 from ovote.crypto.canonical import parse_json
 from ovote.crypto.errors import DecodeError
@@ -44,29 +45,3 @@ def read_json(expect=dict):
     if expect is not None and not isinstance(value, expect):
         raise BadJsonShape(expected="object" if expect is dict else expect.__name__)
     return value
-
-
-def wants_json():
-    """True when the client speaks JSON: the API, a JSON body, or Accept preferring JSON."""
-    return (request.path.startswith("/api/") or request.is_json
-            or request.accept_mimetypes.best == "application/json")
-
-
-def refusal_response(error):
-    """The answer to a BadInput: `{"error", "message"}` for a JSON client, else the error page."""
-    from flask import render_template
-
-    from ovote.extensions import db
-    from ovote.refusals import as_json, message_of, status_of
-
-    db.session.rollback()
-    if wants_json():
-        body, status = as_json(error)
-        return body, status
-    status = status_of(error)
-    return render_template("error.html", status=status, title=_l("Bad request"),
-                           text=message_of(error)), status
-
-
-def init_app(app):
-    app.register_error_handler(BadInput, refusal_response)

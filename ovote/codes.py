@@ -30,19 +30,19 @@ CODE_CHARACTERS = frozenset(string.ascii_uppercase + string.digits)
 class BadCode(Refused):
     """Not ASCII letters and digits of an allowed length; params `min`, `max`."""
 
-    code = "bad_code"
+    code = "code.invalid"
 
 
 class ConfusableCode(Refused):
     """Can be mistaken for the code `other`, already in use; params `code`, `other`."""
 
-    code = "confusable_code"
+    code = "code.confusable"
 
 
 class ConfusableName(Refused):
     """Can be mistaken for the name `other`, already in use; param `other`."""
 
-    code = "confusable_name"
+    code = "name.confusable"
 
 
 def parse_code(value, *, min_length=1, max_length=16):

@@ -22,3 +22,11 @@ def format_size(size, locale=None):
     value = math.floor(size / factor * 10) / 10
     return format_unit(value, unit, length="short", format="#,##0.#",
                        locale=locale or get_locale() or "en")
+
+
+class Size(int):
+    """A number of bytes that shows as `format_size` does, in the language of the page it is
+    shown on (a refusal's parameter is filled in when its message is shown)."""
+
+    def __str__(self):
+        return format_size(int(self))

@@ -5,7 +5,7 @@ a client can get is understood (README.md, "Production"):
 
 * the app refuses a header field (name and value) longer than
   `OVOTE_MAX_HEADER_BYTES` (8192) with 431 before any view runs
-  (`ovote.request_limits`): its own page, in the reader's language, or JSON for
+  (`ovote.web.limits`): its own page, in the reader's language, or JSON for
   an API client. This holds under the development server too.
 * gunicorn (`ovote serve`) reads request lines up to 8190 bytes (its maximum),
   at most 100 header fields, each up to twice the app's limit, so that what the
@@ -21,6 +21,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.http import errors as http_errors
 from gunicorn.workers.gthread import ThreadWorker
 from gunicorn.workers.sync import SyncWorker
+from werkzeug.exceptions import default_exceptions
 
 #: gunicorn's largest request line (its hard maximum)
 REQUEST_LINE_LIMIT = 8190
@@ -47,11 +48,11 @@ def _refusal_status(exc):
 
 
 def error_response(app, status):
-    """The raw HTTP/1.1 response of the app's error page for `status`, as bytes."""
-    from ovote.web import render_error
-
+    """The raw HTTP/1.1 response of the app's error page for `status`, as bytes: the app's own
+    handler of that HTTP error (`ovote.web.errors`) answers it, as for a request it refused."""
     with app.test_request_context("/", headers={"Accept": "text/html"}):
-        response = app.process_response(app.make_response(render_error(status)))
+        answer = app.handle_user_exception(default_exceptions[status]())
+        response = app.process_response(app.make_response(answer))
     body = response.get_data()
     head = [f"HTTP/1.1 {response.status}"]
     head += [f"{name}: {value}" for name, value in response.headers.items()
@@ -105,11 +106,11 @@ def gunicorn_options(*, bind, workers, threads, timeout, max_header_bytes):
 
 
 class OvoteServer(BaseApplication):
-    """gunicorn running `create_app()`, built in each worker after the fork (no database
+    """gunicorn running the app `make_app()` builds, in each worker after the fork (no database
     connection is shared between processes)."""
 
-    def __init__(self, options):
-        self.options = options
+    def __init__(self, options, *, make_app):
+        self.options, self.make_app = options, make_app
         super().__init__()
 
     def load_config(self):
@@ -117,6 +118,4 @@ class OvoteServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from ovote import create_app
-
-        return create_app()
+        return self.make_app()

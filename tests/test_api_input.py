@@ -1,7 +1,7 @@
 """The strict JSON body reader that every JSON endpoint uses (DESIGN.md §7: 400 bad_json)."""
 import pytest
 
-from ovote.api_input import BadJson, BadJsonShape, read_json, refusal_response
+from ovote.api_input import BadJson, BadJsonShape, read_json
 
 
 @pytest.mark.parametrize("body, error", [
@@ -40,9 +40,10 @@ def test_a_strict_body_is_read_and_the_refusal_is_the_api_shape(app):
         assert read_json() == {"a": [1, -9007199254740991, True, None, "é"], "b": {"c": "d"}}
         assert read_json(expect=None) == read_json()
     with app.test_request_context("/api/v1/x", method="POST", data=b"[1.5]"):
-        try:
+        with pytest.raises(BadJson) as refused:
             read_json()
-        except BadJson as exc:
-            body, status = refusal_response(exc)
-    assert status == 400 and body["error"] == "bad_json"
-    assert body["message"].startswith("The request body must be UTF-8 JSON")
+        response = app.make_response(app.handle_user_exception(refused.value))
+    assert response.status_code == 400
+    assert set(response.get_json()) == {"error", "message"}
+    assert response.get_json()["error"] == "bad_json"
+    assert response.get_json()["message"].startswith("The request body must be UTF-8 JSON")

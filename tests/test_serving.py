@@ -35,7 +35,10 @@ def test_a_header_over_the_limit_gets_the_apps_431_page(client, db_session, path
 def test_an_api_client_gets_the_431_as_json(client, db_session):
     response = client.get("/api/v1/elections", headers={"X-Big": "a" * LIMIT})
     assert response.status_code == 431
-    assert response.get_json()["error"]["status"] == 431
+    assert response.get_json() == {
+        "error": "headers_too_large",
+        "message": "Your browser sent more than we accept with this request, often because of too "
+                   "many or too large cookies. Delete this site's cookies, then try again."}
 
 
 def test_the_431_page_is_in_the_readers_language(client, db_session):

@@ -2,14 +2,24 @@
 import os
 
 import click
-from flask import current_app
+from flask.cli import ScriptInfo
 
-from ovote.cli.database import with_database
 from ovote.extensions import db
+from ovote.runtime import runtime
+from ovote.schema import with_database
+from ovote.serving import OvoteServer, gunicorn_options
 
 
 def _default_workers():
     return 2 * (os.cpu_count() or 1) + 1
+
+
+def _app_factory():
+    """Builds the app the way this command's own app was built (`ovote` or `flask --app`),
+    once in each worker."""
+    info = click.get_current_context().find_object(ScriptInfo)
+    return lambda: ScriptInfo(app_import_path=info.app_import_path, create_app=info.create_app,
+                              set_debug_flag=False).load_app()
 
 
 @click.command("serve")
@@ -24,11 +34,10 @@ def _default_workers():
 @with_database
 def serve(bind, workers, threads, timeout):
     """Serve the app with gunicorn."""
-    from ovote.serving import OvoteServer, gunicorn_options
-
     options = gunicorn_options(bind=bind, workers=workers, threads=threads, timeout=timeout,
-                               max_header_bytes=current_app.config["MAX_HEADER_BYTES"])
+                               max_header_bytes=runtime().settings.max_header_bytes)
+    make_app = _app_factory()
     # The schema check's connections stay in this process; each worker opens its own.
     db.session.remove()
     db.engine.dispose()
-    OvoteServer(options).run()
+    OvoteServer(options, make_app=make_app).run()

@@ -3,7 +3,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ovote.consulates.services import country_choices
+from ovote.countries import country_choices
 from ovote.form_input import Form
 
 

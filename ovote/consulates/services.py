@@ -2,38 +2,27 @@
 import zoneinfo
 from contextlib import contextmanager
 
-import pycountry
-from flask_babel import gettext as _
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from ovote.audit.services import record
 from ovote.codes import code_or_none, parse_code, refuse_confusable_code, refuse_confusable_name
 from ovote.consulates.models import Constituency, Consulate, ConsulateCountry
+from ovote.countries import is_country_code
 from ovote.errors import Refused
-from ovote.refusals import message_of
-from ovote.visible_text import visible_text
+from ovote.text import visible_text
 
 
-class ConsulateError(Exception):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
+class ConsulateError(Refused):
+    """A consulate (or constituency) rule refused; `field` names the form field at fault."""
+
+    def __init__(self, code=None, /, *, field=None, **params):
+        super().__init__(code, **params)
         self.field = field
 
 
 class ConstituencyError(ConsulateError):
     pass
-
-
-def country_name(code):
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
-
-
-def country_choices():
-    """(ISO code, English name) pairs, sorted by name."""
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
 
 
 def parse_countries(codes):
@@ -43,8 +32,8 @@ def parse_countries(codes):
         code = (code or "").strip().upper()
         if not code:
             continue
-        if pycountry.countries.get(alpha_2=code) is None:
-            raise ConsulateError(_("%(code)s is not an ISO 3166 country code.", code=code), "served")
+        if not is_country_code(code):
+            raise ConsulateError("consulate.country_code", field="served", code=code)
         if code not in result:
             result.append(code)
     return result
@@ -52,12 +41,12 @@ def parse_countries(codes):
 
 @contextmanager
 def _refused_on(field, error=ConsulateError):
-    """Turn a refusal of the shared rules (`ovote.codes`, `ovote.visible_text`) into `error`
-    on the form's `field`."""
+    """A refusal of the shared rules (`ovote.codes`, `ovote.text`), with its own code and
+    parameters, as `error` on the form's `field` (which the views put the message on)."""
     try:
         yield
     except Refused as exc:
-        raise error(message_of(exc), field) from None
+        raise error(exc.code, field=field, **exc.params) from None
 
 
 def _visible(value, field, error=ConsulateError):
@@ -100,16 +89,16 @@ def _validate(session, *, code, name, city, host_country, timezone, served, exis
     _one_writer_at_a_time(session, Consulate)
     other = consulate_by_code(session, code)
     if other is not None and other is not existing:
-        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code), "code")
+        raise ConsulateError("consulate.code_taken", field="code", code=code)
     _no_look_alike(session, Consulate, ConsulateError, code=code, name=name, existing=existing)
     host = parse_countries([host_country])
     if not host:
-        raise ConsulateError(_("Choose the country the consulate is in."), "host_country")
+        raise ConsulateError("consulate.host_country", field="host_country")
     if timezone not in zoneinfo.available_timezones():
-        raise ConsulateError(_("%(tz)s is not a known time zone (e.g. Europe/Paris).", tz=timezone), "timezone")
+        raise ConsulateError("consulate.timezone", field="timezone", tz=timezone)
     served = parse_countries(served)
     if not served:
-        raise ConsulateError(_("A consulate must serve at least one country."), "served")
+        raise ConsulateError("consulate.no_countries", field="served")
     return code, host[0], served
 
 
@@ -121,8 +110,7 @@ def _code_taken_is_refused(session, code):
         with session.begin_nested():
             yield
     except IntegrityError:
-        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code),
-                             "code") from None
+        raise ConsulateError("consulate.code_taken", field="code", code=code) from None
 
 
 def create_consulate(session, *, actor, code, name, city, host_country, timezone, served):
@@ -200,19 +188,18 @@ def create_constituency(session, *, actor, code, name):
     that can be mistaken for another constituency's (`ovote.codes`)."""
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise ConstituencyError(_("Give the constituency a name (at most 200 characters)."), "name")
+        raise ConstituencyError("constituency.name", field="name")
     _visible(name, "name", ConstituencyError)
     code = _code(code, ConstituencyError, min_length=1, max_length=16)
     _one_writer_at_a_time(session, Constituency)
     if constituency_by_code(session, code) is not None:
-        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
+        raise ConstituencyError("constituency.code_taken", field="code", code=code)
     _no_look_alike(session, Constituency, ConstituencyError, code=code, name=name, existing=None)
     constituency = Constituency(code=code, name=name)
     try:
         with session.begin_nested():
             session.add(constituency)
     except IntegrityError:  # taken a moment ago by a concurrent request
-        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code),
-                                "code") from None
+        raise ConstituencyError("constituency.code_taken", field="code", code=code) from None
     record(session, actor=actor, action="constituency.create", target=f"constituency:{code}")
     return constituency

@@ -5,19 +5,18 @@ in the past, a phone number valid in the country, a consulate serving it) so
 that the same rules hold for every caller. Each step form knows how to fill
 itself from an application (`fill`) and what it hands to its service (`values`).
 """
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ovote.consulates.services import country_choices
+from ovote.countries import country_choices
 from ovote.data_sizes import format_size
 from ovote.extensions import MAX_ID
 from ovote.form_input import Form
 from ovote.registration.models import VotingChannel
-from ovote.registration.verification import reason_choices
+from ovote.registration.reasons import reason_choices
 
 
 def _options(pairs, blank=False):
@@ -146,14 +145,14 @@ class UploadForm(Form):
                          validators=[FileRequired(_l("Choose the file to send."))],
                          render_kw={"accept": "image/jpeg,image/png,application/pdf"})
 
-    def __init__(self, *args, attached=False, **kwargs):
+    def __init__(self, *args, attached=False, max_bytes, **kwargs):
         super().__init__(*args, **kwargs)
         if attached:
             self.document.validators = []
             self.document.flags.required = False
         self.document.description = _(
             "JPEG, PNG or PDF, up to %(size)s. The page with your photo must be readable.",
-            size=format_size(current_app.config["DOCUMENT_MAX_BYTES"]))
+            size=format_size(max_bytes))
 
     def fill(self, application, person):
         pass

@@ -66,7 +66,7 @@ def test_failure_counts_are_forgotten_after_a_month_alike(client, factory, db_se
     """A count left a month ago starts again, for an account as for an address without
     one (whose row is then deleted), so waiting does not tell them apart either."""
     from ovote.accounts.models import LoginThrottle, User, utcnow
-    from ovote.accounts.services import FAILURES_FORGOTTEN_AFTER
+    from ovote.accounts.login import FAILURES_FORGOTTEN_AFTER
 
     email = "patient@example.org"
     if has_account:

@@ -1,6 +1,7 @@
 """`ovote constituency ...` and the register's part of `ovote demo`."""
 from ovote.consulates.models import Constituency
-from ovote.registration.models import Application, ApplicationState, CheckOutcome, RegistryEntry
+from ovote.registration.models import Application, ApplicationState, CheckOutcome
+from ovote.registration.registry_models import RegistryEntry
 
 
 def run(app, *args):

@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import update
 
-from ovote.accounts.models import utcnow
+from ovote.clock import utcnow
 from ovote.audit.models import AuditEvent
 from ovote.registration.models import Application, ApplicationState
 from tests.conftest import csrf_token

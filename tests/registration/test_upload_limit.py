@@ -31,8 +31,8 @@ def test_sizes_are_written_in_the_unit_that_fits(size, english, french):
     (100 * 1024, "en", "100 kB"),
 ])
 def test_a_file_over_a_small_limit_is_refused_with_the_limit_in_its_unit(
-        client, db_session, reg, login_as, app, monkeypatch, limit, language, shown):
-    monkeypatch.setitem(app.config, "DOCUMENT_MAX_BYTES", limit)
+        client, db_session, reg, login_as, reconfigure, limit, language, shown):
+    reconfigure(DOCUMENT_MAX_BYTES=limit)
     application = reg.application(state=ApplicationState.DRAFT)
     login_as(application.voter)
     db_session.refresh(application)

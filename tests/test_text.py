@@ -1,13 +1,14 @@
 """Invisible and bidirectional format characters: refused in every name, place, address
 and note, with the character named, and nothing stored; joiners kept where a script
-needs them (ovote.visible_text)."""
+needs them (ovote.text)."""
 import pytest
 
 from ovote.accounts.models import Role
 from ovote.audit.models import AuditEvent
 from ovote.consulates.models import Constituency, Consulate
-from ovote.registration.models import Application, ApplicationState, Decision, RegistryEntry
-from ovote.visible_text import ControlCharacter, InvisibleCharacter, visible_text
+from ovote.registration.models import Application, ApplicationState, Decision
+from ovote.registration.registry_models import RegistryEntry
+from ovote.text import ControlCharacters, InvisibleCharacter, visible_text
 from tests.registration.conftest import post, reg, step_data  # noqa: F401  (reg: a fixture)
 
 INVISIBLE = [
@@ -59,7 +60,7 @@ def test_a_joiner_outside_the_context_its_script_needs_is_refused(text):
 
 def test_control_characters_and_line_breaks():
     for text in ("Porto\x00", "a\x1bb", "a\nb"):
-        with pytest.raises(ControlCharacter):
+        with pytest.raises(ControlCharacters):
             visible_text(text)
     assert visible_text("12 rue X\r\n75002\tParis", multiline=True) == "12 rue X\r\n75002\tParis"
 
