@@ -22,8 +22,26 @@ class Refusal:
 
 REFUSALS: dict[str, Refusal] = {
     "refused": Refusal(400, _l("This cannot be done.")),
-    # -- text typed by people (every domain) ------------------------------------------
+    # -- the request's body as a whole (ovote.api_input, ovote.form_input) ---------------
+    # bad_json and bad_structure are DESIGN.md §7's codes; 422 as for a ballot of the wrong
+    # shape (§3.8), so that one code has one status
+    "bad_json": Refusal(400, _l("The request body must be UTF-8 JSON without duplicate keys, "
+                                "fractions, or integers of 2^53 or more.")),
+    "bad_structure": Refusal(422, _l("The request body does not have the expected JSON structure.")),
+    "bad_form_value": Refusal(400, _l("The field “%(field)s” was not sent as text. Fill in the form "
+                                      "on the page and send it again.")),
+    # -- text typed by people (every domain; ovote.text) ----------------------------------
     "text.control_characters": Refusal(422, _l("Remove the control characters from this field.")),
+    "text.invisible_character": Refusal(422, _l(
+        "Remove the invisible character %(char)s from this field: it changes how the text is "
+        "displayed without being seen. Type the text again rather than pasting it.")),
+    # -- codes and names people tell apart by eye (every domain; ovote.codes) --------------
+    "code.invalid": Refusal(422, _l("The code must be %(min)d to %(max)d letters A to Z or digits "
+                                    "0 to 9.")),
+    "code.confusable": Refusal(422, _l("The code %(code)s can be mistaken for %(other)s, which is "
+                                       "already in use. Choose a code that cannot.")),
+    "name.confusable": Refusal(422, _l("This name can be mistaken for “%(other)s”, which is already "
+                                       "in use. Choose a name that cannot.")),
     # -- accounts --------------------------------------------------------------------------
     "account.invalid_email": Refusal(400, _l("This is not a valid e-mail address: %(why)s")),
     "account.password_too_short": Refusal(400, _l("Choose a password of at least %(n)d characters.")),
@@ -50,12 +68,10 @@ REFUSALS: dict[str, Refusal] = {
         "Your account is no longer an active commissioner: nothing was changed.")),
     # -- consulates and constituencies -------------------------------------------------------
     "consulate.country_code": Refusal(422, _l("%(code)s is not an ISO 3166 country code.")),
-    "consulate.code": Refusal(422, _l("The code must be 2 to 8 letters or digits.")),
     "consulate.code_taken": Refusal(422, _l("Another consulate already uses the code %(code)s.")),
     "consulate.host_country": Refusal(422, _l("Choose the country the consulate is in.")),
     "consulate.timezone": Refusal(422, _l("%(tz)s is not a known time zone (e.g. Europe/Paris).")),
     "consulate.no_countries": Refusal(422, _l("A consulate must serve at least one country.")),
-    "constituency.code": Refusal(422, _l("The code must be 1 to 16 letters, digits or dashes.")),
     "constituency.name": Refusal(422, _l("Give the constituency a name (at most 200 characters).")),
     "constituency.code_taken": Refusal(422, _l(
         "Another constituency already uses the code %(code)s.")),
@@ -84,6 +100,9 @@ REFUSALS: dict[str, Refusal] = {
     "application.channel": Refusal(422, _l("Choose how you would like to vote.")),
     "application.not_editable": Refusal(409, _l(
         "This application is %(state)s: it can no longer be changed.")),
+    "application.change_not_saved": Refusal(409, _l(
+        "Your change was not saved: this application is %(state)s, so it can no longer be "
+        "changed.")),
     "application.not_withdrawable": Refusal(409, _l(
         "This application is %(state)s: it cannot be withdrawn.")),
     "application.incomplete": Refusal(422, _l("Complete every step before you submit.")),
@@ -104,7 +123,7 @@ REFUSALS: dict[str, Refusal] = {
         "This file is not a JPEG, PNG or PDF document (its content was checked, not its name). "
         "Save the scan in one of these formats.")),
     "document.too_large": Refusal(413, _l(
-        "The file is larger than %(mb)d MB. Scan it at a lower resolution.")),
+        "The file is larger than %(size)s. Scan it at a lower resolution.")),
     # -- registration: the consulate's decisions --------------------------------------------
     "decision.no_such_application": Refusal(404, _l("There is no such application.")),
     "decision.reason": Refusal(422, _l("Choose a reason that fits the decision.")),

@@ -28,6 +28,8 @@ class Settings:
     reference_date: date | None
     #: last day to submit an application (None: open)
     deadline: date | None
+    #: largest request header field (name and value), in bytes (ovote.web.limits, ovote serve)
+    max_header_bytes: int
 
     @classmethod
     def from_config(cls, config):
@@ -39,4 +41,5 @@ class Settings:
                    minimum_age=int(config["MINIMUM_AGE"]),
                    home_country=(config["HOME_COUNTRY"] or "").upper(),
                    reference_date=config.get("REFERENCE_DATE"),
-                   deadline=config.get("REGISTRATION_DEADLINE"))
+                   deadline=config.get("REGISTRATION_DEADLINE"),
+                   max_header_bytes=int(config["MAX_HEADER_BYTES"]))

@@ -228,6 +228,24 @@ def test_simultaneous_staff_accounts_with_one_address_make_one(committing_app):
     assert count(committing_app, User, email="newcomer@example.org") == 1
 
 
+def test_simultaneous_look_alike_constituency_codes_make_one(committing_app):
+    from ovote.consulates.models import Constituency
+
+    codes = ["XOI", "X0I", "XO1", "X01", "X0I", "XOI"]  # letter O / digit 0, letter I / digit 1
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+    clients = commissioner_clients(committing_app, "chair4@example.org", "/constituencies/", RACERS)
+    posts = [lambda c=c, t=t, code=code, name=name: c.post(
+        "/constituencies/", data={"code": code, "name": name, "csrf_token": t})
+        for (c, t), code, name in zip(clients, codes, names)]
+    responses = race(posts)
+    assert sorted(r.status_code for r in responses) == [303] + [422] * (RACERS - 1)
+    assert all("can be mistaken for" in r.get_data(as_text=True)
+               or "Another constituency already uses the code" in r.get_data(as_text=True)
+               for r in responses if r.status_code == 422)
+    with committing_app.app_context():
+        assert db.session.query(Constituency).filter(Constituency.code.in_(codes)).count() == 1
+
+
 def test_simultaneous_constituencies_with_one_code_make_one(committing_app):
     from ovote.consulates.models import Constituency
 

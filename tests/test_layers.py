@@ -91,8 +91,11 @@ def test_crypto_and_record_use_only_the_standard_library_pynacl_and_cryptography
 
 
 #: modules of the request and command layer, which may read Flask's globals and the runtime
+#: (the form base and the JSON body reader fill the views' forms from the request, as Flask-WTF
+#: itself does: they are of the views' layer, used by the forms of every domain)
 VIEW_AND_COMMAND_LAYER = ("ovote/app.py", "ovote/console.py", "ovote/runtime.py", "ovote/schema.py",
-                          "ovote/web/", "ovote/cli/", "ovote/accounts/access.py")
+                          "ovote/web/", "ovote/cli/", "ovote/accounts/access.py",
+                          "ovote/form_input.py", "ovote/api_input.py")
 _GLOBALS = {"current_app", "request", "g", "session"}
 
 

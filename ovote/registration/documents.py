@@ -15,6 +15,7 @@ import filetype
 from flask import Response
 
 from ovote.after_commit import on_commit, on_rollback
+from ovote.data_sizes import Size
 from ovote.errors import Refused
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class DocumentStore:
 
     def check_size(self, size):
         if size > self.max_bytes:
-            raise DocumentRejected("document.too_large", mb=self.max_bytes // (1024 * 1024))
+            raise DocumentRejected("document.too_large", size=Size(self.max_bytes))
 
     def _folder(self):
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)

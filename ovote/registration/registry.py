@@ -35,6 +35,8 @@ from ovote.errors import Refused
 from ovote.registration.matching import document_index, normalize_document_number
 from ovote.registration.registry_models import Citizenship, RegistryEntry
 from ovote.registration.personal import sealed
+from ovote.refusals import message_of
+from ovote.text import visible_text
 
 log = logging.getLogger(__name__)
 COLUMNS = ("document_number", "surname", "given_names", "birth_date", "citizenship", "disqualified",
@@ -96,6 +98,11 @@ def _parse(line, raw, constituencies, today):
         problems.append(_("document_number must be 3 to 20 letters and digits"))
     if not values["surname"] or len(values["surname"]) > 100 or len(values["given_names"]) > 100:
         problems.append(_("surname is required; names have at most 100 characters"))
+    for column in ("surname", "given_names"):
+        try:
+            visible_text(values[column])
+        except Refused as exc:
+            problems.append(_("%(column)s: %(problem)s", column=column, problem=message_of(exc)))
     try:
         birth = date.fromisoformat(values["birth_date"])
         if not date(1900, 1, 1) <= birth <= today:

@@ -25,7 +25,7 @@ from ovote.registration.checks import deadline_closes_utc, run_checks
 from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, IllegalTransition,
                                        VotingChannel)
 from ovote.registration.personal import details, seal
-from ovote.text import has_control_characters
+from ovote.text import visible_text
 
 STEPS = ("identity", "documents", "residence", "consulate", "voting", "upload")
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -107,15 +107,16 @@ def _saved(session, application, actor, step):
 
 
 def _text(value, field, *, max_length, required=True, multiline=False):
-    """Stripped text without control characters; raises InvalidApplication."""
+    """Stripped text that displays as what it is (`ovote.text`); raises InvalidApplication."""
     value = (value or "").strip()
     if required and not value:
         raise InvalidApplication("application.required", field=field)
     if len(value) > max_length:
         raise InvalidApplication("application.too_long", field=field, n=max_length)
-    if has_control_characters(value, allowed="\n\r" if multiline else ""):
-        raise InvalidApplication("text.control_characters", field=field)
-    return value
+    try:
+        return visible_text(value, multiline=multiline)
+    except Refused as exc:  # the shared rule's code, on this field
+        raise InvalidApplication(exc.code, field=field, **exc.params) from None
 
 
 def country_code(value, field):

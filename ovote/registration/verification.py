@@ -22,7 +22,7 @@ from ovote.registration.checks import run_checks
 from ovote.registration.models import (REVIEWABLE_STATES, Application, ApplicationState, CheckOutcome,
                                        Decision, DecisionAction, IllegalTransition)
 from ovote.registration.reasons import ACTIONS, REASONS
-from ovote.text import has_control_characters
+from ovote.text import visible_text
 
 log = logging.getLogger(__name__)
 class DecisionRefused(Refused):
@@ -83,8 +83,10 @@ def decide(session, application, *, official, action, reason_code, note=None, se
     note = (note or "").strip()
     if len(note) > 2000:
         raise DecisionRefused("decision.note_too_long")
-    if has_control_characters(note, allowed="\n\r\t"):
-        raise DecisionRefused("text.control_characters")
+    try:
+        visible_text(note, multiline=True)
+    except Refused as exc:  # the shared rule's code, as a refused decision
+        raise DecisionRefused(exc.code, **exc.params) from None
     if action == "verify" and application.awaiting_confirmation:
         return confirm(session, application, official=official, mailer=mailer, now=now)
     now = now or utcnow()

@@ -9,6 +9,7 @@ from ovote.accounts.models import Role
 from ovote.audit.services import record_view
 from ovote.consulates.services import list_constituencies
 from ovote.countries import country_name
+from ovote.errors import Refused
 from ovote.extensions import db
 from ovote.refusals import flash_refusal, message_of, status_of
 from ovote.registration import documents, forms, services
@@ -55,6 +56,21 @@ def _editable_application():
     return application if application is not None and application.state.editable else None
 
 
+def _not_editable():
+    """The answer when the voter's application cannot be changed (there is none, or it is no
+    longer a draft). A step's page sends the voter to the status page. An edit or submission
+    posted from a page loaded earlier (in a second tab, before the application was submitted,
+    or while another request submitted it) is not saved: the answer is 409 with the status
+    page, saying so and why."""
+    db.session.rollback()  # a refused save leaves nothing behind, and the state is re-read
+    application = services.current_application(db.session, current_user)
+    if request.method != "POST" or application is None:
+        return redirect(url_for(".status"))
+    refusal = Refused("application.change_not_saved", state=application.state.in_sentence)
+    flash_refusal(refusal)
+    return _status_page(application, status_of(refusal))
+
+
 def _form_for(step, application):
     form_class = STEP_FORMS[step][0]
     if step == "consulate":
@@ -86,11 +102,14 @@ def _after_save(step):
 @bp.route("/")
 @roles_required(Role.VOTER)
 def status():
-    application = services.current_application(db.session, current_user)
+    return _status_page(services.current_application(db.session, current_user))
+
+
+def _status_page(application, status=200):
     person = details(application, cipher=runtime().cipher) if application else None
     missing = services.missing_steps(application) if application else []
-    return _page("registration/status.html", application=application, person=person, missing=missing,
-                 start_form=forms.ActionForm())
+    return _page("registration/status.html", status, application=application, person=person,
+                 missing=missing, start_form=forms.ActionForm())
 
 
 @bp.route("/start", methods=["POST"])
@@ -109,7 +128,7 @@ def step(step):
         abort(404)
     application = _editable_application()
     if application is None:
-        return redirect(url_for(".status"))
+        return _not_editable()
     form = _form_for(step, application)
     if not form.is_submitted():
         form.fill(application, details(application, cipher=runtime().cipher))
@@ -120,6 +139,8 @@ def step(step):
             collaborators = {name: getattr(runtime(), name) for name in needs}
             try:
                 save(db.session, application, actor=current_user, **collaborators, **values)
+            except services.ApplicationNotEditable:  # submitted by another request meanwhile
+                return _not_editable()
             except services.RegistrationError as exc:
                 db.session.rollback()
                 _field_for(form, exc.field).errors.append(message_of(exc))
@@ -136,13 +157,15 @@ def step(step):
 def review():
     application = _editable_application()
     if application is None:
-        return redirect(url_for(".status"))
+        return _not_editable()
     form = forms.SubmitForm()
     if form.validate_on_submit():
         rt = runtime()
         try:
             services.submit(db.session, application, actor=current_user, settings=rt.settings,
                             cipher=rt.cipher, mailer=rt.mailer)
+        except services.ApplicationNotEditable:
+            return _not_editable()
         except services.RegistrationError as exc:
             db.session.rollback()
             flash_refusal(exc)

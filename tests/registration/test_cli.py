@@ -14,7 +14,7 @@ def test_constituencies_are_added_and_listed(app, db_session):
     again = run(app, "constituency", "add", "NORTH", "Another")
     assert again.exit_code == 1 and "Another constituency already uses the code NORTH" in again.output
     bad = run(app, "constituency", "add", "no spaces", "Bad")
-    assert bad.exit_code == 1 and "1 to 16 letters, digits or dashes" in bad.output
+    assert bad.exit_code == 1 and "1 to 16 letters A to Z or digits 0 to 9" in bad.output
     listing = run(app, "constituency", "list")
     assert "NORTH" in listing.output and "Northern constituency" in listing.output
     assert db_session.query(Constituency).count() == 1

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ovote.accounts.models import Role, utcnow
+from ovote.accounts.models import Role
+from ovote.clock import utcnow
 from ovote.audit.models import AuditEvent
 from ovote.registration import verification
 from ovote.registration.models import Application, ApplicationState
@@ -62,7 +63,8 @@ def test_a_step_saved_after_the_application_was_verified_changes_nothing(
     response = client.post("/register/step/identity", data={
         **step_data("identity"), "surname": "Somebody Else", "csrf_token": token})
     assert response.status_code == 409
-    assert "This application is verified: it can no longer be changed." in response.get_data(as_text=True)
+    assert ("Your change was not saved: this application is verified, so it can no longer be changed."
+            in response.get_data(as_text=True))
 
     db_session.expire_all()
     stored = db_session.get(Application, application.id)
