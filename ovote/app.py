@@ -12,10 +12,13 @@ from ovote import web
 from ovote.accounts.passwords import Passwords
 from ovote.accounts.staff_views import bp as staff_bp
 from ovote.accounts.views import bp as accounts_bp
+from ovote.api import bp as api_bp
 from ovote.audit.views import bp as audit_bp
 from ovote.cli.server import init_cli
 from ovote.consulates.constituency_views import bp as constituencies_bp
 from ovote.consulates.views import bp as consulates_bp
+from ovote.elections.manage_views import bp as manage_elections_bp
+from ovote.elections.views import bp as elections_bp
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
 from ovote.mail import Mailer
 from ovote.personal_data import DataCipher
@@ -78,7 +81,7 @@ def create_app(config=None):
 
     web.init_app(app)
     for blueprint in (accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp, review_bp,
-                      overview_bp, constituencies_bp):
+                      overview_bp, constituencies_bp, api_bp, elections_bp, manage_elections_bp):
         app.register_blueprint(blueprint)
     init_cli(app)
     return app

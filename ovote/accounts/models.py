@@ -3,12 +3,14 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -88,6 +90,9 @@ class User(LockOut, db.Model):
     session_token: Mapped[str] = mapped_column(
         String(64), nullable=False, unique=True, default=_new_session_token
     )
+    #: the voter wants the reminder mails before an election closes (account page)
+    election_reminders: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True,
+                                                     server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

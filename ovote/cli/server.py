@@ -7,10 +7,11 @@ from ovote.cli.keys import keys
 from ovote.cli.mail import mail
 from ovote.cli.serve import serve
 from ovote.consulates.cli import constituency
+from ovote.elections.cli import election
 from ovote.registration.cli import registry
 
 
 def init_cli(app):
-    for command in (admin, audit, demo, keys, mail, serve, constituency, registry):
+    for command in (admin, audit, demo, keys, mail, serve, constituency, registry, election):
         app.cli.add_command(command)
 

@@ -23,6 +23,21 @@ log = logging.getLogger(__name__)
 _IN_PLAY = (ApplicationState.SUBMITTED, ApplicationState.MORE_INFO, ApplicationState.VERIFIED)
 
 
+#: functions `(session, today) -> date | None` naming the coming election day; the elections
+#: domain registers one (it depends on the register, not the other way round)
+reference_date_sources = []
+
+
+def reference_date(session, settings, today):
+    """The day ages are assessed on: the coming election's day, else OVOTE_REFERENCE_DATE,
+    else today."""
+    for source in reference_date_sources:
+        day = source(session, today)
+        if day is not None:
+            return day
+    return settings.reference_date or today
+
+
 def deadline_closes_utc(deadline, tz_name):
     """The first moment after `deadline` (a day, in time zone `tz_name`) as naive UTC."""
     closes = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz_name))
@@ -73,7 +88,7 @@ def gather_facts(session, application, *, settings, cipher, now=None):
         consulate_serves=tuple(consulate.served_countries),
         constituency=application.constituency.code, passport_expiry=application.passport_expiry,
         first_submitted_at=application.first_submitted_at or now,
-        reference_date=settings.reference_date or today, today=today,
+        reference_date=reference_date(session, settings, today), today=today,
         minimum_age=settings.minimum_age, home_country=settings.home_country,
         deadline_closes_utc=(deadline_closes_utc(settings.deadline, consulate.timezone)
                              if settings.deadline else None),

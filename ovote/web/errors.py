@@ -9,7 +9,7 @@ Every handler first rolls back what the request left.
 import logging
 import re
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -87,7 +87,10 @@ def init_app(app):
         db.session.rollback()
         if exc.code is None or exc.code < 400:
             return exc
-        return render_error(exc.code)
+        response = make_response(render_error(exc.code))
+        if getattr(exc, "valid_methods", None):  # a 405 says what is allowed (RFC 9110)
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(Refused)
     def refused(exc):
