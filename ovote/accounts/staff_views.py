@@ -60,7 +60,7 @@ def new():
             user = services.create_staff(db.session, actor=current_user, email=form.email.data,
                                          role=Role(form.role.data), consulate=consulate)
         except services.AccountError as exc:
-            flash(exc.message, "danger")
+            form.form_errors.append(exc.message)
             return render_template("staff/new.html", form=form), 422
         db.session.commit()
         flash(_("Account created for %(email)s; a link to set the password has been sent.",
@@ -88,7 +88,7 @@ def change_role(user_id):
                                        role=Role(form.role.data), consulate=consulate)
         except services.AccountError as exc:
             db.session.rollback()  # nothing of the refused change may be committed with the view
-            flash(exc.message, "danger")
+            form.form_errors.append(exc.message)
             return _role_page(form, user, 422)
         db.session.commit()
         flash(_("Done: %(email)s updated.", email=user.email), "success")

@@ -11,10 +11,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ovote.accounts.models import utcnow
 from ovote.consulates.services import country_choices
 from ovote.extensions import MAX_ID
+from ovote.registration import services
 from ovote.registration.models import VotingChannel
 from ovote.registration.verification import reason_choices
 
@@ -35,14 +37,30 @@ def _int_or_none(value):
     return number if 0 < number <= MAX_ID else None
 
 
+def _at_most(n):
+    return Length(max=n, message=_l("Write at most %(max)d characters"))
+
+
+def _birth_date_in_range(form, field):
+    if field.data is None:
+        return
+    if field.data > utcnow().date():
+        raise ValidationError(_l("Enter a date of birth in the past"))
+    if field.data < services.EARLIEST_BIRTH:
+        raise ValidationError(_l("Check the year of birth: enter it with 4 digits, e.g. 1990"))
+
+
 class IdentityForm(FlaskForm):
-    surname = StringField(_l("Family name(s)"), validators=[DataRequired(), Length(max=100)],
+    surname = StringField(_l("Family name(s)"),
+                          validators=[DataRequired(_l("Enter your family name")), _at_most(100)],
                           description=_l("As written in your passport or identity card."),
                           render_kw={"autocomplete": "family-name"})
-    given_names = StringField(_l("Given name(s)"), validators=[Optional(), Length(max=100)],
+    given_names = StringField(_l("Given name(s)"), validators=[Optional(), _at_most(100)],
                               render_kw={"autocomplete": "given-name"})
-    birth_date = DateField(_l("Date of birth"), validators=[InputRequired()])
-    birth_place = StringField(_l("Place of birth"), validators=[DataRequired(), Length(max=100)],
+    birth_date = DateField(_l("Date of birth"),
+                           validators=[InputRequired(_l("Enter your date of birth")), _birth_date_in_range])
+    birth_place = StringField(_l("Place of birth"),
+                              validators=[DataRequired(_l("Enter your place of birth")), _at_most(100)],
                               description=_l("Town and country."))
 
     def fill(self, application, person):
@@ -55,12 +73,12 @@ class IdentityForm(FlaskForm):
 
 
 class DocumentsForm(FlaskForm):
-    national_id = StringField(_l("National identity number"), validators=[Length(max=40)],
+    national_id = StringField(_l("National identity number"), validators=[_at_most(40)],
                               description=_l("Leave empty if you give a passport only."))
-    passport_number = StringField(_l("Passport number"), validators=[Length(max=40)])
+    passport_number = StringField(_l("Passport number"), validators=[_at_most(40)])
     passport_state = SelectField(_l("Passport issued by"), validate_choice=False)
     passport_expiry = DateField(_l("Passport valid until"), validators=[Optional()])
-    mrz = TextAreaField(_l("Machine-readable zone (optional)"), validators=[Length(max=200)],
+    mrz = TextAreaField(_l("Machine-readable zone (optional)"), validators=[_at_most(200)],
                         description=_l("The two lines of 44 characters at the bottom of the photo page, "
                                        "e.g. P<UTOERIKSSON<<ANNA<MARIA... They let us check the "
                                        "passport number at once."),
@@ -83,15 +101,30 @@ class DocumentsForm(FlaskForm):
 
 class ResidenceForm(FlaskForm):
     country = SelectField(_l("Country where you live"), validate_choice=False)
-    address = TextAreaField(_l("Address"), validators=[DataRequired(), Length(max=500)],
+    address = TextAreaField(_l("Address"),
+                            validators=[DataRequired(_l("Enter your address where you live")), _at_most(500)],
                             render_kw={"rows": 3, "autocomplete": "street-address"})
-    phone = TelField(_l("Phone number"), validators=[DataRequired(), Length(max=40)],
+    phone = TelField(_l("Phone number"),
+                     validators=[DataRequired(_l("Enter a phone number where we can reach you")),
+                                 _at_most(40)],
                      description=_l("A number in the country where you live."),
                      render_kw={"autocomplete": "tel"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = _options(country_choices(), blank=True)
+
+    def validate_phone(self, field):
+        """The service's phone rule, run here too so that it is shown with the other
+        problems; judged only once the country is one it can be judged by."""
+        try:
+            country = services.country_code(self.country.data, "country")
+        except services.RegistrationError:
+            return
+        try:
+            services.normalize_phone(field.data, country)
+        except services.RegistrationError as exc:
+            raise ValidationError(exc.message) from None
 
     def fill(self, application, person):
         self.country.data = application.residence_country

@@ -107,7 +107,7 @@ def decide(application_id):
     except verification.DecisionRefused as exc:
         db.session.rollback()
         _refused_access(exc)
-        flash(exc.message, "danger")
+        form.form_errors.append(exc.message)
         return _show(application, form, exc.status)
     db.session.commit()
     flash(str(_DONE[done.value]), "success" if done.value != "propose_verify" else "info")

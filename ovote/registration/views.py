@@ -68,6 +68,31 @@ def _field_for(form, name):
     return next((f for f in fields if f.name == name), fields[0])
 
 
+class _TriedOnly(Exception):
+    """Undoes a save that was only tried, to learn what the service would refuse."""
+
+
+def _add_service_problems(step, form, application):
+    """Add to a form that failed its own rules what the step's service refuses too,
+    so that the voter sees every problem at once, not one round trip per rule.
+
+    The save is tried inside a savepoint that is always rolled back, on fields
+    the form had no complaint about only. The upload step is not tried: its
+    service stores a file."""
+    if step == "upload" or "csrf_token" in form.errors:
+        return
+    try:
+        with db.session.begin_nested():
+            STEP_FORMS[step][1](db.session, application, actor=current_user, **form.values())
+            raise _TriedOnly
+    except _TriedOnly:
+        pass
+    except services.RegistrationError as exc:
+        field = _field_for(form, exc.field)
+        if not field.errors:
+            field.errors.append(exc.message)
+
+
 def _after_save(step):
     if request.form.get("then") == "later":
         flash(_("Saved. You can come back and continue at any time."), "success")
@@ -108,7 +133,9 @@ def step(step):
     form = _form_for(step, application)
     if not form.is_submitted():
         form.fill(application, details(application))
-    elif form.validate_on_submit():
+    elif not form.validate_on_submit():
+        _add_service_problems(step, form, application)
+    else:
         values = form.values()
         if values is not None:  # None: no new file on the upload step, the attached one stays
             try:
@@ -136,7 +163,7 @@ def review():
             services.submit(db.session, application, actor=current_user)
         except services.RegistrationError as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            form.form_errors.append(exc.message)
             return _review_page(application, form, exc.status)
         db.session.commit()
         flash(_("Your application has been submitted. We have sent you an e-mail."), "success")

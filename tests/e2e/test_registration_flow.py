@@ -88,8 +88,12 @@ def apply(page):
                        expiry="330501")
     broken = mrz[:-1] + ("1" if mrz[-1] == "0" else "0")
     page.get_by_label("Machine-readable zone (optional)").fill(broken)
-    continue_(page)  # a wrong MRZ is refused with the reason
-    expect(page.get_by_text("A check digit of the MRZ is wrong (composite)")).to_be_visible()
+    continue_(page)  # a wrong MRZ is refused with the reason, in a summary that takes the focus
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Error: ")
+    summary.get_by_role("link", name="A check digit of the MRZ is wrong (composite)").click()
+    expect(page.get_by_label("Machine-readable zone (optional)")).to_be_focused()
     page.get_by_label("Machine-readable zone (optional)").fill(mrz)
     shot(page, "03-documents")
     continue_(page)

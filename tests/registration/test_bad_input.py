@@ -27,11 +27,11 @@ def draft(reg, login_as):
 
 
 @pytest.mark.parametrize("step, changes, message", [
-    ("identity", {"birth_date": "2999-01-01"}, "The date of birth cannot be in the future."),
-    ("identity", {"birth_date": "1850-01-01"}, "Check the year of birth."),
+    ("identity", {"birth_date": "2999-01-01"}, "Enter a date of birth in the past"),
+    ("identity", {"birth_date": "1850-01-01"}, "Check the year of birth"),
     ("identity", {"birth_date": "15/01/1990"}, "Not a valid date value."),
-    ("identity", {"surname": ""}, "This field is required."),
-    ("identity", {"surname": "x" * 101}, "Field cannot be longer than 100 characters."),
+    ("identity", {"surname": ""}, "Enter your family name"),
+    ("identity", {"surname": "x" * 101}, "Write at most 100 characters"),
     ("identity", {"birth_place": "Porto\x00"}, "Remove the control characters from this field."),
     ("documents", {"mrz": "P<PRTSILVA<<ANA"}, "The MRZ must be the two lines of 44 characters"),
     ("documents", {"mrz": GOOD_MRZ.replace("CA12345672", "CA12345679")},
@@ -53,7 +53,7 @@ def draft(reg, login_as):
     ("residence", {"country": "FRA"}, "FRA is not a country code of ISO 3166."),
     ("residence", {"phone": "12"}, "This is not a valid phone number in France."),
     ("residence", {"phone": "+44 20 7946 0018"}, "This is not a valid phone number in France."),
-    ("residence", {"address": ""}, "This field is required."),
+    ("residence", {"address": ""}, "Enter your address where you live"),
 ])
 def test_bad_step_input_is_refused_and_nothing_is_stored(client, db_session, draft, step, changes,
                                                          message):

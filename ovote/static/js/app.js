@@ -8,4 +8,22 @@ document.addEventListener("DOMContentLoaded", () => {
       button.setAttribute("aria-expanded", String(open));
     });
   }
+
+  // After a refused submit the error summary takes the focus, so that a screen
+  // reader reads it first and a keyboard user starts from it (GOV.UK pattern).
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    // A link in it moves to its field and shows the field's label (or legend)
+    // too, which a plain jump to the input would scroll out of sight.
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      const input = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) return;
+      event.preventDefault();
+      const group = input.closest("fieldset") || input.closest(".form-group") || input;
+      group.scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  }
 });
