@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ovote.i18n import init_i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def create_app(config=None):
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    init_i18n(app)
     _sqlite_transactions(app)
 
     from ovote import models  # noqa: F401  (registers every table on the metadata)

@@ -23,7 +23,7 @@ def test_commissioner_adds_a_constituency(client, factory, login_as, db_session)
 @pytest.mark.parametrize("data, message", [
     ({"code": "A B", "name": "Spaced"}, "The code must be 1 to 16 letters, digits or dashes."),
     ({"code": "NORTH", "name": "Again"}, "Another constituency already uses the code NORTH."),
-    ({"code": "", "name": "No code"}, "Enter the constituency"),
+    ({"code": "", "name": "No code"}, "Enter the constituency&#39;s code"),
     ({"code": "X" * 17, "name": "Long"}, "Enter a code of at most 16 characters"),
 ])
 def test_bad_constituencies_are_refused(client, factory, login_as, db_session, data, message):
