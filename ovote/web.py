@@ -2,8 +2,8 @@
 import logging
 
 from babel import Locale
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_file, session, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from ovote.accounts.models import Role, User
 from ovote.accounts.services import set_locale
 from ovote.accounts.views import PENDING
+from ovote.consulates.services import list_consulates
 from ovote.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,26 @@ ERROR_TEXT = {
 @bp.route("/")
 def home():
     return render_template("home.html")
+
+
+# The pages every official service links from its footer: what it does with personal
+# data, how accessible it is, where to find help and whom to contact.
+@bp.route("/<any(privacy, accessibility, help, contact):page>")
+def information(page):
+    consulates = []
+    if page == "contact":
+        consulates = [c for c in list_consulates(db.session) if c.active]
+    return render_template(f"pages/{page}.html", consulates=consulates)
+
+
+@bp.route("/emblem")
+def emblem():
+    """The commission's emblem from OVOTE_COMMISSION_EMBLEM (the header shows the
+    placeholder in static/ when it is unset)."""
+    path = current_app.config["COMMISSION_EMBLEM"]
+    if not path:
+        abort(404)
+    return send_file(path, max_age=86400)
 
 
 @bp.route("/account")
@@ -130,8 +151,12 @@ def init_web(app):
         from ovote.app import text_direction
         from flask_babel import get_locale
 
+        config = app.config
         return {
             "Role": Role,
+            "commission": config["COMMISSION_NAME"],
+            "emblem_url": url_for("web.emblem") if config["COMMISSION_EMBLEM"]
+            else url_for("static", filename="img/emblem.svg"),
             "text_direction": text_direction(),
             "current_locale": str(get_locale() or "en"),
             "languages": {code: Locale.parse(code).get_display_name(code).capitalize()

@@ -1,4 +1,6 @@
 // Progressive enhancement only: every page works without this file.
+// Without it the phone menu stays open (the CSS folds it only under .js).
+document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", () => {
   for (const button of document.querySelectorAll("[data-toggle-target]")) {
     const target = document.getElementById(button.dataset.toggleTarget);
