@@ -31,7 +31,7 @@ def assert_summary(response, expected):
 
 @pytest.mark.parametrize("step, changes, expected", [
     ("identity", {"surname": "", "birth_date": "2999-01-01", "birth_place": " "},
-     [("surname", "Enter your family name"), ("birth_date", "Enter a date of birth in the past"),
+     [("surname", "Enter your family name"), ("birth_date-day", "Enter a date of birth in the past"),
       ("birth_place", "Enter your place of birth")]),
     # a form rule (the address) together with the service's phone rule
     ("residence", {"address": "", "phone": "12"},
@@ -40,7 +40,7 @@ def assert_summary(response, expected):
                 "with + and the country code.")]),
     # a form rule (the MRZ's length) together with a rule only the service knows
     ("documents", {"passport_expiry": "", "mrz": "P" * 201},
-     [("passport_expiry", "Give the passport's expiry date."), ("mrz", "Write at most 200 characters")]),
+     [("passport_expiry-day", "Give the passport's expiry date."), ("mrz", "Write at most 200 characters")]),
 ])
 def test_a_step_lists_every_problem_at_once(client, draft, step, changes, expected):
     response = post(client, f"/register/step/{step}", {**step_data(step), **changes})

@@ -10,8 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
+from datetime import date
+
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ovote.accounts.models import utcnow
 from ovote.consulates.services import country_choices
@@ -37,6 +40,76 @@ def _int_or_none(value):
     return number if 0 < number <= MAX_ID else None
 
 
+class DatePartsField(Field):
+    """A date typed as day, month and year in three inputs (the GOV.UK date pattern),
+    posted as `<name>-day`, `<name>-month` and `<name>-year`; the `_forms.html` macro
+    renders it. A client that posts the date whole as `<name>` (YYYY-MM-DD) is read
+    too. `autocomplete` names the token family of the parts (e.g. "bday": bday-day...).
+    Missing parts or an impossible date are this field's errors, with its messages."""
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, label=None, validators=None, *, required=False, autocomplete=None,
+                 required_message=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.flags.required = required
+        self.autocomplete = autocomplete
+        self.required_message = required_message or _l("Enter the date")
+        self.invalid_message = invalid_message or _l("Enter a real date, e.g. 27 3 1990")
+        self.typed = None  # the parts as posted, shown again as typed when refused
+
+    @property
+    def parts(self):
+        """What the three inputs show: the parts as typed, else the date's."""
+        if self.typed is not None:
+            return self.typed
+        if self.data is None:
+            return dict.fromkeys(self.PARTS, "")
+        return {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+
+    def part_fields(self):
+        return [("day", _("Day"), 2), ("month", _("Month"), 2), ("year", _("Year"), 4)]
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors, self.raw_data, self.typed = [], None, None
+        self.object_data = self.data = data if isinstance(data, date) else None
+        if formdata is None:
+            return
+        names = [f"{self.name}-{part}" for part in self.PARTS]
+        if any(name in formdata for name in names):
+            values = [formdata.get(name) for name in names]
+            self.typed = {part: (v.strip() if isinstance(v, str) else "") for part, v in zip(self.PARTS, values)}
+        elif self.name in formdata:
+            whole = formdata.get(self.name)
+            whole = whole.strip() if isinstance(whole, str) else ""
+            year, _sep, rest = whole.partition("-")
+            month, _sep, day = rest.partition("-")
+            self.typed = {"day": day, "month": month, "year": year}
+        else:
+            self.data = None
+            return
+        self.raw_data = list(self.typed.values())
+        self.data = self._parse(**self.typed)
+
+    def _parse(self, *, day, month, year):
+        if not (day or month or year):
+            return None
+        try:
+            if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+                raise ValueError
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            self.process_errors.append(self.invalid_message)
+            return None
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors and self.flags.required:
+            raise StopValidation(self.required_message)
+
+    def _value(self):
+        return self.data.isoformat() if self.data else ""
+
+
 def _at_most(n):
     return Length(max=n, message=_l("Write at most %(max)d characters"))
 
@@ -57,8 +130,10 @@ class IdentityForm(FlaskForm):
                           render_kw={"autocomplete": "family-name"})
     given_names = StringField(_l("Given name(s)"), validators=[Optional(), _at_most(100)],
                               render_kw={"autocomplete": "given-name"})
-    birth_date = DateField(_l("Date of birth"),
-                           validators=[InputRequired(_l("Enter your date of birth")), _birth_date_in_range])
+    birth_date = DatePartsField(_l("Date of birth"), validators=[_birth_date_in_range], required=True,
+                                description=_l("For example, 27 3 1990"), autocomplete="bday",
+                                required_message=_l("Enter your date of birth"),
+                                invalid_message=_l("Enter your date of birth as a real date, e.g. 27 3 1990"))
     birth_place = StringField(_l("Place of birth"),
                               validators=[DataRequired(_l("Enter your place of birth")), _at_most(100)],
                               description=_l("Town and country."))
@@ -77,7 +152,9 @@ class DocumentsForm(FlaskForm):
                               description=_l("Leave empty if you give a passport only."))
     passport_number = StringField(_l("Passport number"), validators=[_at_most(40)])
     passport_state = SelectField(_l("Passport issued by"), validate_choice=False)
-    passport_expiry = DateField(_l("Passport valid until"), validators=[Optional()])
+    passport_expiry = DatePartsField(_l("Passport valid until"), description=_l("For example, 1 6 2031"),
+                                     invalid_message=_l("Enter the passport's expiry date as a real date, "
+                                                        "e.g. 1 6 2031"))
     mrz = TextAreaField(_l("Machine-readable zone (optional)"), validators=[_at_most(200)],
                         description=_l("The two lines of 44 characters at the bottom of the photo page, "
                                        "e.g. P<UTOERIKSSON<<ANNA<MARIA... They let us check the "
@@ -100,7 +177,8 @@ class DocumentsForm(FlaskForm):
 
 
 class ResidenceForm(FlaskForm):
-    country = SelectField(_l("Country where you live"), validate_choice=False)
+    country = SelectField(_l("Country where you live"), validate_choice=False,
+                          render_kw={"autocomplete": "country"})
     address = TextAreaField(_l("Address"),
                             validators=[DataRequired(_l("Enter your address where you live")), _at_most(500)],
                             render_kw={"rows": 3, "autocomplete": "street-address"})
@@ -152,15 +230,19 @@ class ConsulateChoiceForm(FlaskForm):
 
 class VotingForm(FlaskForm):
     constituency = SelectField(_l("Home constituency"), validate_choice=False,
+                               validators=[DataRequired(_l("Choose your home constituency from the list"))],
                                description=_l("The constituency where you last lived at home, "
                                               "as in the civil registry."))
-    channel = SelectField(_l("How would you like to vote?"), validate_choice=False)
+    channel = RadioField(_l("How would you like to vote?"), validate_choice=False,
+                         validators=[DataRequired(_l("Choose how you would like to vote")),
+                                     AnyOf([c.value for c in VotingChannel],
+                                           message=_l("Choose how you would like to vote"))])
 
     def __init__(self, *args, constituencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.constituency.choices = _options(((str(c.id), f"{c.name} ({c.code})")
                                               for c in constituencies), blank=True)
-        self.channel.choices = _options((c.value, c.label) for c in VotingChannel)
+        self.channel.choices = [SelectChoice(c.value, str(c.label)) for c in VotingChannel]
 
     def fill(self, application, person):
         self.constituency.data = str(application.constituency_id or "")

@@ -94,6 +94,8 @@ def _add_service_problems(step, form, application):
 
 
 def _after_save(step):
+    if request.form.get("return_to") == "review":  # "Change" on the review page comes back to it
+        return url_for(".review")
     if request.form.get("then") == "later":
         flash(_("Saved. You can come back and continue at any time."), "success")
         return url_for(".status")

@@ -76,14 +76,21 @@ def apply(page):
 
     page.get_by_label("Family name(s)").fill("Ferreira")
     page.get_by_label("Given name(s)").fill("Rosa")
-    page.get_by_label("Date of birth").fill("1992-05-17")
+    birth = page.get_by_role("group", name="Date of birth")
+    birth.get_by_label("Day").fill("17")
+    birth.get_by_label("Month").fill("5")
+    birth.get_by_label("Year").fill("1992")
+    assert birth.get_by_label("Day").get_attribute("autocomplete") == "bday-day"
     page.get_by_label("Place of birth").fill("Coimbra")
     shot(page, "02-identity")
     continue_(page)
 
     page.get_by_label("Passport number").fill("RB1234567")
     page.get_by_label("Passport issued by").select_option("PT")
-    page.get_by_label("Passport valid until").fill("2033-05-01")
+    expiry = page.get_by_role("group", name="Passport valid until")
+    expiry.get_by_label("Day").fill("1")
+    expiry.get_by_label("Month").fill("5")
+    expiry.get_by_label("Year").fill("2033")
     mrz = passport_mrz(surname="Ferreira", given_names="Rosa", number="RB1234567", birth="920517",
                        expiry="330501")
     broken = mrz[:-1] + ("1" if mrz[-1] == "0" else "0")
@@ -104,13 +111,16 @@ def apply(page):
     shot(page, "04-residence")
     continue_(page)
 
-    consulate = page.get_by_label("Consulate")
-    assert consulate.locator("option").all_inner_texts() == ["Registration test post (Paris)"]
+    # the only consulate serving France is named, not offered as a one-item list
+    expect(page.locator("#consulate-served")).to_contain_text("Registration test post (Paris)")
+    assert page.locator("select#consulate").count() == 0
     shot(page, "05-consulate")
     continue_(page)
 
     page.get_by_label("Home constituency").select_option(label="River constituency (RIVER)")
-    page.get_by_label("How would you like to vote?").select_option("online")
+    channel = page.get_by_role("group", name="How would you like to vote?")
+    assert not any(radio.is_checked() for radio in channel.get_by_role("radio").all())  # nothing chosen
+    channel.get_by_label("Online").check()
     shot(page, "06-voting")
     continue_(page)
 
