@@ -36,8 +36,8 @@ def assert_summary(response, expected):
     # a form rule (the address) together with the service's phone rule
     ("residence", {"address": "", "phone": "12"},
      [("address", "Enter your address where you live"),
-      ("phone", "This is not a valid phone number in France. Include the area code, or write it "
-                "with + and the country code.")]),
+      ("phone", "Enter a phone number of France with its area code, or a number of another country "
+                "starting with + and its country code, e.g. +33 6 12 34 56 78.")]),
     # a form rule (the MRZ's length) together with a rule only the service knows
     ("documents", {"passport_expiry": "", "mrz": "P" * 201},
      [("passport_expiry-day", "Give the passport's expiry date."), ("mrz", "Write at most 200 characters")]),

@@ -185,7 +185,8 @@ class ResidenceForm(FlaskForm):
     phone = TelField(_l("Phone number"),
                      validators=[DataRequired(_l("Enter a phone number where we can reach you")),
                                  _at_most(40)],
-                     description=_l("A number in the country where you live."),
+                     description=_l("A number of the country where you live, or of any other "
+                                    "country if you start it with + and its country code."),
                      render_kw={"autocomplete": "tel"})
 
     def __init__(self, *args, **kwargs):

@@ -204,14 +204,19 @@ def save_documents(session, application, *, actor, national_id, passport_number,
 
 
 def normalize_phone(phone, country):
-    """E.164 form of a number valid in `country`; raises InvalidApplication (field "phone")."""
-    message = _("This is not a valid phone number in %(country)s. Include the area code, or "
-                "write it with + and the country code.", country=country_name(country))
+    """E.164 form of a valid number; raises InvalidApplication (field "phone").
+
+    A number without a country code is read in the format of `country`, where the
+    voter lives; any valid number of another country is accepted with its code (a
+    voter in Canada may well keep a French mobile)."""
+    message = _("Enter a phone number of %(country)s with its area code, or a number of another "
+                "country starting with + and its country code, e.g. +33 6 12 34 56 78.",
+                country=country_name(country))
     try:
         number = phonenumbers.parse(phone, country)
     except phonenumbers.NumberParseException:
         raise InvalidApplication(message, "phone") from None
-    if not phonenumbers.is_valid_number_for_region(number, country):
+    if not phonenumbers.is_valid_number(number):
         raise InvalidApplication(message, "phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
