@@ -1,5 +1,5 @@
 """Commissioners manage staff accounts."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -96,10 +96,15 @@ def change_role(user_id):
     return _role_page(form, user, 422 if form.errors else 200)
 
 
-@bp.route("/<int:user_id>/<any(activate, deactivate, 'reset-totp'):action>", methods=["POST"])
+@bp.route("/<int:user_id>/<any(activate, deactivate, 'reset-totp'):action>", methods=["GET", "POST"])
 @roles_required(Role.COMMISSIONER)
 def act(user_id, action):
     user = _staff_member(user_id)
+    if request.method == "GET":
+        # Deactivating and resetting the authenticator lock a person out: the page
+        # names them and asks first; the POST below is its answer.
+        _audit_view("staff.view", f"user:{user.id}")
+        return render_template("staff/confirm.html", member=user, action=action, form=StaffActionForm())
     if not StaffActionForm().validate_on_submit():
         abort(400)
     try:
