@@ -9,6 +9,7 @@ fail the request whose change already committed: it is kept, sealed, in
 `undelivered_mail`, and `ovote mail retry` sends it again.
 """
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -18,6 +19,9 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import DateTime, Integer, String, Text, delete, event, insert, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -67,14 +71,45 @@ def external_url(endpoint, **values):
                    **values)
 
 
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _html_of(text):
+    """The plain text as simple HTML: paragraphs, line breaks and links, all escaped."""
+    paragraphs = []
+    for block in text.split("\n\n"):
+        parts, last = [], 0
+        for link in _LINK.finditer(block):
+            parts.append(escape(block[last:link.start()]))
+            url = escape(link.group(0))
+            parts.append(Markup('<a href="{0}">{0}</a>').format(url))
+            last = link.end()
+        parts.append(escape(block[last:]))
+        paragraphs.append(Markup("<p>{}</p>").format(Markup("").join(parts).replace("\n", Markup("<br>\n"))))
+    locale = str(get_locale() or "en")
+    return str(Markup('<!doctype html>\n<html lang="{}"><body>\n{}\n</body></html>\n').format(
+        locale, Markup("\n").join(paragraphs)))
+
+
+def compose(body):
+    """Every message: a greeting, the text, and who sends it, in the current language."""
+    return "\n\n".join([_("Hello,"), body.strip(),
+                         _("— %(commission)s, ovote (please do not reply to this address)",
+                           commission=current_app.config["COMMISSION_NAME"])])
+
+
 def build_message(to, subject, body):
+    """A message with a plain-text part and the same text as HTML."""
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain="ovote.invalid")
     msg["Date"] = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
-    msg.set_content(body)
+    text = compose(body)
+    msg.set_content(text)
+    msg.add_alternative(_html_of(text), subtype="html")
+    msg["Content-Language"] = str(get_locale() or "en")  # after the parts: set_content drops it
     return msg
 
 
@@ -234,7 +269,7 @@ def _deliver(msg):
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         (folder / f"{stamp}.eml").write_bytes(bytes(msg))
     elif backend == "console":  # development only: production refuses every backend but smtp
-        log.warning("mail to %s: %s\n%s", msg["To"], msg["Subject"], msg.get_content())
+        log.warning("mail to %s: %s\n%s", msg["To"], msg["Subject"], msg.get_body(("plain",)).get_content())
     elif backend == "smtp":
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
             if config["SMTP_STARTTLS"]:

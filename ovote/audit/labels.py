@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 ACTIONS = {
     "account.confirm": _l("Confirmed their e-mail address"),
+    "account.confirmation_resent": _l("Asked for the confirmation link again"),
     "account.locale": _l("Chose a language"),
     "account.locked": _l("Account locked after failed attempts"),
     "account.login": _l("Logged in"),

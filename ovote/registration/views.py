@@ -1,15 +1,17 @@
 """The voter's pages: the application in short steps, review and submission, status, withdrawal."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
+from ovote.accounts.services import set_locale
 from ovote.audit.services import record
 from ovote.consulates.services import list_constituencies
 from ovote.extensions import db
-from ovote.registration import documents, forms, services
+from ovote.registration import documents, forms, notifications, services
 from ovote.registration.models import ApplicationState
 from ovote.registration.personal import details
 from ovote.registration.verification import reason_label
@@ -36,7 +38,8 @@ STEP_FORMS = {
 
 @bp.context_processor
 def _helpers():
-    return {"States": ApplicationState, "reason_label": reason_label, "country_name": services.country_name}
+    return {"States": ApplicationState, "reason_label": reason_label, "country_name": services.country_name,
+            "reference": notifications.reference, "expected_decision": notifications.expected_decision}
 
 
 def _page(template, status=200, **context):
@@ -93,6 +96,13 @@ def _add_service_problems(step, form, application):
             field.errors.append(exc.message)
 
 
+def _keep_language():
+    """A voter without a saved language keeps the one these pages are in (chosen or the
+    browser's): the mail about their application is written in it."""
+    if not current_user.locale:
+        set_locale(db.session, current_user, str(get_locale() or "en"))
+
+
 def _after_save(step):
     if request.form.get("return_to") == "review":  # "Change" on the review page comes back to it
         return url_for(".review")
@@ -147,6 +157,7 @@ def step(step):
                 _field_for(form, exc.field).errors.append(exc.message)
                 return _page("registration/step.html", exc.status, step=step, form=form,
                              application=application)
+            _keep_language()
             db.session.commit()
         return redirect(_after_save(step), 303)
     return _page("registration/step.html", 422 if form.errors else 200, step=step, form=form,
@@ -167,6 +178,7 @@ def review():
             db.session.rollback()
             form.form_errors.append(exc.message)
             return _review_page(application, form, exc.status)
+        _keep_language()
         db.session.commit()
         flash(_("Your application has been submitted. We have sent you an e-mail."), "success")
         return redirect(url_for(".status"), 303)
@@ -192,6 +204,7 @@ def withdraw():
             db.session.rollback()
             flash(exc.message, "danger")
             return redirect(url_for(".status"), 303)
+        _keep_language()
         db.session.commit()
         flash(_("Your application has been withdrawn."), "success")
         return redirect(url_for(".status"), 303)

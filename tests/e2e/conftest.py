@@ -47,8 +47,8 @@ class LiveServer:
     def link_in_last_mail(self, address, path):
         messages = self.mails_to(address)
         assert messages, f"no mail to {address}"
-        match = re.search(rf"https?://[^\s]+{path}[^\s]*", messages[-1].get_content())
-        assert match, messages[-1].get_content()
+        match = re.search(rf"https?://[^\s]+{path}[^\s]*", messages[-1].get_body(("plain",)).get_content())
+        assert match, messages[-1].get_body(("plain",)).get_content()
         return self.url + "/" + match.group(0).split("/", 3)[3]
 
 

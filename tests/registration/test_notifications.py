@@ -9,5 +9,5 @@ def test_status_mails_link_to_the_configured_site_not_the_request(app, db_sessio
     with app.test_request_context(base_url="http://evil.example"):
         notifications.notify(db_session, application)
         db_session.commit()
-    body = outbox[-1].get_content()
+    body = outbox[-1].get_body(("plain",)).get_content()
     assert "https://ovote.test/register/" in body and "evil.example" not in body

@@ -90,8 +90,8 @@ def test_a_rejection_tells_the_voter_the_reason(client, db_session, reg, paris, 
     login_as_official(paris)
     assert decide(client, application, "reject", "not_in_registry", "No record found").status_code == 303
     assert application.state is ApplicationState.REJECTED
-    assert "Reason: Not found in the civil registry" in outbox[-1].get_content()
-    assert "No record found" in outbox[-1].get_content()
+    assert "Reason: Not found in the civil registry" in outbox[-1].get_body(("plain",)).get_content()
+    assert "No record found" in outbox[-1].get_body(("plain",)).get_content()
     login_as(application.voter)
     page = client.get("/register/").get_data(as_text=True)
     assert "Your application was rejected: Not found in the civil registry" in page

@@ -120,8 +120,8 @@ def test_a_verified_voter_who_withdraws_is_told_they_left_the_register(client, d
     login_as(application.voter)
     assert post(client, "/register/withdraw", {"confirm": "y"}).status_code == 303
     assert outbox[-1]["Subject"] == "You have left the overseas register"
-    assert "no longer on the overseas register" in outbox[-1].get_content()
-    assert "will not be examined" not in outbox[-1].get_content()
+    assert "no longer on the overseas register" in outbox[-1].get_body(("plain",)).get_content()
+    assert "will not be examined" not in outbox[-1].get_body(("plain",)).get_content()
 
 
 def test_changing_the_country_of_residence_asks_for_the_consulate_again(client, db_session, reg,
