@@ -295,15 +295,19 @@ class DecisionForm(FlaskForm):
     reason = SelectField(_l("Reason"), validate_choice=False)
     note = TextAreaField(_l("Note to the applicant (optional)"), validators=[Length(max=2000)],
                          render_kw={"rows": 3})
+    confirm = BooleanField(_l("I have checked the details and the document, and I confirm this decision."),
+                           validators=[DataRequired(_l("Tick the box to confirm the decision"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Nothing is chosen beforehand: a decision is always the official's own choice.
         self.action.choices = _options([
             ("verify", _l("Verify: add to the register")),
             ("request_info", _l("Ask the applicant for more information")),
             ("reject", _l("Reject")),
-        ])
-        self.reason.choices = {str(group): _options(reasons) for group, reasons in reason_choices().items()}
+        ], blank=True)
+        self.reason.choices = {"": _options((), blank=True),
+                               **{str(group): _options(reasons) for group, reasons in reason_choices().items()}}
 
 
 class ActionForm(FlaskForm):

@@ -4,6 +4,9 @@ Every page is for officials only, and only for their own consulate's
 applications: `get_application` answers 404 for anything else. Showing
 personal data (the queue, an application, its document) is an audit event.
 """
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +23,17 @@ from ovote.registration.personal import details
 from ovote.registration.rules import RULE_TITLES
 
 bp = Blueprint("review", __name__, url_prefix="/applications")
+
+
+@bp.app_template_filter("consulate_time")
+def consulate_time(moment, consulate):
+    """A stored UTC time as the consulate's clock shows it, with the zone named: officials
+    read times in their own zone, and a reader elsewhere still knows which it is."""
+    if moment is None:
+        return ""
+    zone = ZoneInfo(consulate.timezone) if consulate and consulate.timezone else timezone.utc
+    local = moment.replace(tzinfo=timezone.utc).astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} ({consulate.timezone if consulate else 'UTC'})"
 
 
 @bp.context_processor

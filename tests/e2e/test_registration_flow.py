@@ -157,8 +157,9 @@ def verify_as_official(page, secret):
     assert checks.count() == 11
     assert set(checks.evaluate_all("items => items.map(i => i.dataset.outcome)")) == {"pass"}
     shot(page, "11-application")
-    page.get_by_label("Decision").select_option("verify")
+    page.get_by_label("Decision", exact=True).select_option("verify")
     page.get_by_label("Reason").select_option("identity_confirmed")
+    page.get_by_label("I have checked the details and the document, and I confirm this decision.").check()
     page.get_by_role("button", name="Record the decision").click()
     expect(page.locator("#application-state")).to_have_text("Verified")
     shot(page, "12-verified")

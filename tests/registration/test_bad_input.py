@@ -174,7 +174,7 @@ def test_html_and_script_in_every_text_field_are_stored_and_shown_escaped(client
     login_as_official(application.consulate)
     url = f"/applications/{application.id}"
     note = '<script>document.location="//evil"</script>'
-    post(client, f"{url}/decision", {"action": "request_info", "reason": "details_mismatch",
+    post(client, f"{url}/decision", {"confirm": "y", "action": "request_info", "reason": "details_mismatch",
                                      "note": note}, form_url=url)
     official_page = client.get(url).get_data(as_text=True)
     queue = client.get("/applications/").get_data(as_text=True)
