@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import check_accessibility
+
 CONTROLS = ("button, .btn, select, input:not([type=hidden]), .site-nav a, .site-footer a, "
             ".language-switch__current, .step-list a")
 
@@ -35,12 +37,14 @@ def background_of(page, element):
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-@pytest.mark.parametrize("path", ["/", "/auth/signup", "/help"])
+@pytest.mark.parametrize("path", ["/", "/auth/signup", "/auth/login", "/help", "/contact", "/privacy",
+                                  "/accessibility"])
 def test_tap_targets_contrast_and_headings(browser, live_server, width, path):
     context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
     page = context.new_page()
     try:
         page.goto(path)
+        check_accessibility(page, "look" + path.replace("/", "-"))
         if width == 360:
             page.get_by_role("button", name="Menu").click()
         small = [(e.evaluate("e => e.outerHTML.slice(0, 80)"), e.bounding_box()["height"])
@@ -67,3 +71,28 @@ def test_the_language_is_one_tap_away_on_a_phone(browser_page):
     page.get_by_role("button", name="Français").click()
     page.wait_for_url("**/help")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_refused_sign_up_passes_axe_with_its_error_summary(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/auth/signup")
+        page.get_by_role("button", name="Create my account").click()
+        expect(page.locator("#error-summary")).to_be_focused()
+        check_accessibility(page, "signup-refused")
+    finally:
+        context.close()
+
+
+def test_the_accessibility_check_fails_on_a_violation(browser_page):
+    page = browser_page
+    page.set_content('<!doctype html><html><head><title>x</title></head><body><main>'
+                     '<img src="/static/favicon.svg"><input id="q"></main></body></html>')
+    with pytest.raises(AssertionError) as caught:
+        check_accessibility(page, "deliberately-broken")
+    assert "image-alt (critical)" in str(caught.value) and "label (critical)" in str(caught.value)
+    from tests.e2e.conftest import AXE_RESULTS
+
+    AXE_RESULTS.pop()  # not a page of the site

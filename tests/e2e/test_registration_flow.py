@@ -1,6 +1,5 @@
 """A new voter registers from scratch on a phone; an official of the right consulate verifies them."""
 import io
-import os
 from datetime import date
 
 import pyotp
@@ -16,13 +15,12 @@ from ovote.personal_data import cipher
 from ovote.registration.matching import document_index
 from ovote.registration.models import Citizenship, RegistryEntry
 from ovote.registration.personal import seal
-from tests.e2e.conftest import fits_the_screen
+from tests.e2e.conftest import check_accessibility, fits_the_screen
 from tests.registration.conftest import passport_mrz
 
 PASSWORD = "a long voter passphrase"
 VOTER = "rosa@example.org"
 OFFICIAL = "consul.rgp@example.org"
-SHOTS = os.environ.get("OVOTE_SCREENSHOTS")  # a folder to keep screenshots of every page, if set
 
 
 def prepare(live_server):
@@ -46,9 +44,10 @@ def prepare(live_server):
 
 
 def shot(page, name):
-    assert fits_the_screen(page), f"{name} is wider than the phone"
-    if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+    """Every page the walk reaches: it fits the screen and passes axe-core (which also keeps
+    its screenshot in CI)."""
+    assert fits_the_screen(page), f"{name} is wider than the screen"
+    check_accessibility(page, name)
 
 
 def sign_up_and_log_in(page, live_server):
@@ -98,6 +97,7 @@ def apply(page):
     continue_(page)  # a wrong MRZ is refused with the reason, in a summary that takes the focus
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
+    shot(page, "03-documents-refused")
     assert page.title().startswith("Error: ")
     summary.get_by_role("link", name="A check digit of the MRZ is wrong (composite)").click()
     expect(page.get_by_label("Machine-readable zone (optional)")).to_be_focused()
