@@ -116,6 +116,8 @@ def check_accessibility(page, name):
     The script is evaluated through the browser's debugging protocol, not added as a
     <script>: the site's Content-Security-Policy rightly refuses inline script."""
     assert AXE.exists(), "axe-core is missing: run make install"
+    # A click that navigates may return before the new page has loaded: check that page.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)

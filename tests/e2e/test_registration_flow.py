@@ -70,6 +70,7 @@ def continue_(page):
 
 def apply(page):
     page.get_by_role("link", name="Start, continue or follow my application").click()
+    page.wait_for_url("**/register/")
     shot(page, "01-start")
     page.get_by_role("button", name="Start my application").click()
 
@@ -153,6 +154,7 @@ def verify_as_official(page, secret):
     page.goto("/applications/")
     shot(page, "10-queue")
     page.locator("tbody a").first.click()
+    page.wait_for_url("**/applications/*")
     checks = page.locator("#checks li")
     assert checks.count() == 11
     assert set(checks.evaluate_all("items => items.map(i => i.dataset.outcome)")) == {"pass"}
