@@ -1,11 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ovote.accounts import services
+from ovote.accounts.addresses import normalize_email
+from ovote.accounts.errors import AccountError
 from ovote.accounts.models import STAFF_ROLES
+from ovote.form_input import Form
+from ovote.refusals import message_of
 
 
 EMAIL = {"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
@@ -21,7 +24,7 @@ REPEAT_PASSWORD = _l("Enter the same password again")
 PASSWORDS_DIFFER = _l("Enter the same password in both fields")
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     email = EmailField(_l("E-mail address"), render_kw=EMAIL,
                        validators=[DataRequired(ENTER_EMAIL), Length(max=254, message=EMAIL_TOO_LONG)])
     password = PasswordField(_l("Password"), description=_l("At least 10 characters."),
@@ -34,18 +37,18 @@ class SignUpForm(FlaskForm):
     # The service's own rules, run here too so that every problem is shown at once.
     def validate_email(self, field):
         try:
-            services.normalize_email(field.data)
-        except services.AccountError as exc:
-            raise ValidationError(exc.message) from None
+            normalize_email(field.data)
+        except AccountError as exc:
+            raise ValidationError(message_of(exc)) from None
 
     def validate_password(self, field):
         try:
             services.check_password_strength(field.data, self.email.data or "")
-        except services.AccountError as exc:
-            raise ValidationError(exc.message) from None
+        except AccountError as exc:
+            raise ValidationError(message_of(exc)) from None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), render_kw=EMAIL,
                        validators=[DataRequired(ENTER_EMAIL), Length(max=254, message=EMAIL_TOO_LONG)])
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "current-password"},
@@ -53,18 +56,18 @@ class LoginForm(FlaskForm):
                                          Length(max=200, message=PASSWORD_TOO_LONG)])
 
 
-class TotpForm(FlaskForm):
+class TotpForm(Form):
     code = StringField(_l("6-digit code"), render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
                        validators=[DataRequired(_l("Enter the 6-digit code from your authenticator app")),
                                    Length(min=6, max=7, message=_l("Enter the code as 6 digits"))])
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = EmailField(_l("E-mail address"), render_kw=EMAIL,
                        validators=[DataRequired(ENTER_EMAIL), Length(max=254, message=EMAIL_TOO_LONG)])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password = PasswordField(_l("New password"), description=_l("At least 10 characters."),
                              render_kw=NEW_PASSWORD,
                              validators=[DataRequired(_l("Choose a new password")),
@@ -73,7 +76,7 @@ class ResetForm(FlaskForm):
                             validators=[DataRequired(REPEAT_PASSWORD), EqualTo("password", PASSWORDS_DIFFER)])
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     email = EmailField(_l("E-mail address"), render_kw=EMAIL,
                        validators=[DataRequired(_l("Enter the staff member's e-mail address")),
                                    Length(max=254, message=EMAIL_TOO_LONG)])
@@ -81,12 +84,12 @@ class StaffForm(FlaskForm):
     consulate = SelectField(_l("Consulate (officials only)"), choices=[], validate_choice=False)
 
 
-class StaffRoleForm(FlaskForm):
+class StaffRoleForm(Form):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.label) for r in STAFF_ROLES])
     consulate = SelectField(_l("Consulate (officials only)"), choices=[], validate_choice=False)
 
 
-class StaffActionForm(FlaskForm):
+class StaffActionForm(Form):
     """A bare form: its CSRF token is what protects the staff action buttons."""
 
     confirm = BooleanField(default=True)

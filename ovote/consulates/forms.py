@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ovote.consulates.services import country_choices
+from ovote.countries import country_choices
+from ovote.form_input import Form
 
 
-class ConsulateForm(FlaskForm):
-    code = StringField(_l("Code"), description=_l("2 to 8 letters or digits, e.g. PAR."),
+class ConsulateForm(Form):
+    code = StringField(_l("Code"), description=_l("2 to 8 letters A to Z or digits 0 to 9, e.g. PAR."),
                        validators=[DataRequired(_l("Enter the consulate's code")),
                                    Length(min=2, max=8, message=_l("Enter a code of 2 to 8 letters or digits"))])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the consulate's name")),
@@ -30,8 +30,10 @@ class ConsulateForm(FlaskForm):
         self.served.choices = choices
 
 
-class ConstituencyForm(FlaskForm):
-    code = StringField(_l("Code"), description=_l("As written in the civil-registry file, e.g. NORTH."),
+class ConstituencyForm(Form):
+    code = StringField(_l("Code"),
+                       description=_l("1 to 16 letters A to Z or digits 0 to 9, as written in the "
+                                      "civil-registry file, e.g. NORTH."),
                        validators=[DataRequired(_l("Enter the constituency's code")),
                                    Length(max=16, message=_l("Enter a code of at most 16 characters"))])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the constituency's name")),

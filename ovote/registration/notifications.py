@@ -1,17 +1,15 @@
 """The e-mail a voter gets at every change of their application's state, in their language."""
 from datetime import timedelta
 
-from flask import current_app
-from flask_babel import force_locale, format_date
+from babel.dates import format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ovote.mail import external_url, send_mail
 from ovote.registration.models import ApplicationState
+from ovote.registration.reasons import reason_label
 
 
 def _reason(application):
-    from ovote.registration.verification import reason_label
-
     lines = [_("Reason: %(reason)s", reason=reason_label(application.decision_reason))]
     if application.decision_note:
         lines.append(_("Note from the consulate: %(note)s", note=application.decision_note))
@@ -65,23 +63,25 @@ def expected_decision(application, days):
     return day
 
 
-def notify(session, application, *, left_register=False):
+def notify(session, application, *, mailer, settings=None, left_register=False):
     """Mail the voter about the application's current state once the change commits;
-    `left_register`: a verified voter has just withdrawn. In the voter's language."""
+    `left_register`: a verified voter has just withdrawn. In the voter's language.
+    `settings` (ovote.settings.Settings) is needed for a submission: it says when the
+    consulate usually decides."""
     voter = application.voter
     with force_locale(voter.locale or "en"):
-        subject, body = _message(application, external_url("registration.status"), left_register)
+        subject, body = _message(application, mailer.link("registration.status"), left_register)
         body = "\n\n".join([_("Your reference number: %(reference)s", reference=reference(application)),
-                             body, _next_step(application)])
-        send_mail(voter.email, subject, body, session=session)
+                             body, _next_step(application, settings, voter.locale or "en")])
+        mailer.send(voter.email, subject, body, session=session)
 
 
-def _next_step(application):
+def _next_step(application, settings, locale):
     state = application.state
     if state is ApplicationState.SUBMITTED:
-        day = expected_decision(application, current_app.config["DECISION_DAYS"])
+        day = expected_decision(application, settings.decision_days)
         return _("What happens next: the consulate usually decides by %(day)s. You do not need to "
-                 "do anything until then.", day=format_date(day, format="long"))
+                 "do anything until then.", day=format_date(day, format="long", locale=locale))
     if state is ApplicationState.MORE_INFO:
         return _("What happens next: once you have submitted your application again, the consulate "
                  "looks at it again.")
