@@ -127,6 +127,18 @@ class Config:
     SMTP_PASSWORD = _env("OVOTE_SMTP_PASSWORD")
     SMTP_STARTTLS = _env_bool("OVOTE_SMTP_STARTTLS", True)
 
+    #: the body running the election, named in the header, the footer and the privacy notice
+    COMMISSION_NAME = _env("OVOTE_COMMISSION_NAME", "Electoral Commission")
+    #: an image file (SVG or PNG) of the commission's emblem; unset: a neutral placeholder
+    COMMISSION_EMBLEM = _env("OVOTE_COMMISSION_EMBLEM")
+    #: where voters write or call for help (help and contact pages)
+    CONTACT_EMAIL = _env("OVOTE_CONTACT_EMAIL", "help@ovote.invalid")
+    CONTACT_PHONE = _env("OVOTE_CONTACT_PHONE")
+    #: working days a consulate takes to decide, as voters are told (help and status pages, mail)
+    DECISION_DAYS = _env_int("OVOTE_DECISION_DAYS", 10)
+    #: months after the election an application and its document scan are kept (privacy notice)
+    RETENTION_MONTHS = _env_int("OVOTE_RETENTION_MONTHS", 12)
+
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "fr")
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "ovote" / "translations")

@@ -20,6 +20,7 @@ from ovote.consulates.views import bp as consulates_bp
 from ovote.elections.manage_views import bp as manage_elections_bp
 from ovote.elections.views import bp as elections_bp
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ovote.i18n import init_i18n
 from ovote.mail import Mailer
 from ovote.personal_data import DataCipher
 from ovote.registration.documents import DocumentStore
@@ -76,6 +77,7 @@ def create_app(config=None):
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    init_i18n(app)
     _sqlite_transactions(app)
     install_runtime(app)
 

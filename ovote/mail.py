@@ -9,6 +9,7 @@ fail the request whose change already committed: it is kept, sealed, in
 `undelivered_mail`, and `ovote mail retry` sends it again.
 """
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -17,6 +18,9 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import DateTime, Integer, String, Text, delete, insert, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,6 +59,25 @@ def retry_delay(attempts):
     return min(timedelta(minutes=2 ** min(attempts - 1, 20)), MAX_RETRY_DELAY)
 
 
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _html_of(text, locale):
+    """The plain text as simple HTML: paragraphs, line breaks and links, all escaped."""
+    paragraphs = []
+    for block in text.split("\n\n"):
+        parts, last = [], 0
+        for link in _LINK.finditer(block):
+            parts.append(escape(block[last:link.start()]))
+            url = escape(link.group(0))
+            parts.append(Markup('<a href="{0}">{0}</a>').format(url))
+            last = link.end()
+        parts.append(escape(block[last:]))
+        paragraphs.append(Markup("<p>{}</p>").format(Markup("").join(parts).replace("\n", Markup("<br>\n"))))
+    return str(Markup('<!doctype html>\n<html lang="{}"><body>\n{}\n</body></html>\n').format(
+        locale, Markup("\n").join(paragraphs)))
+
+
 class Mailer:
     """Sends the app's messages; services are given it (`mailer=`), built once per app.
 
@@ -62,11 +85,13 @@ class Mailer:
     configured host (SERVER_NAME) and scheme (PREFERRED_URL_SCHEME), never the
     request's, whose Host header the sender chooses and whose scheme is http behind
     a TLS proxy. `engine` stores the messages the backend refuses, sealed by `cipher`.
+    Every message greets, then signs with `commission`'s name, in the current language.
     """
 
     def __init__(self, *, backend, sender, links, cipher, engine, mail_dir=None, smtp=None,
-                 outbox=None):
+                 outbox=None, commission="Electoral Commission"):
         self.backend, self.sender, self.links = backend, sender, links
+        self.commission = commission
         self.cipher, self.engine = cipher, engine
         self.mail_dir, self.smtp = mail_dir, smtp or {}
         #: the messages the `memory` backend has sent
@@ -78,20 +103,31 @@ class Mailer:
                 for key in ("host", "port", "starttls", "user", "password")}
         return cls(backend=config["MAIL_BACKEND"], sender=config["MAIL_FROM"], links=links,
                    cipher=cipher, engine=engine, mail_dir=config["MAIL_DIR"], smtp=smtp,
-                   outbox=outbox)
+                   outbox=outbox, commission=config["COMMISSION_NAME"])
 
     def link(self, endpoint, **values):
         """The absolute URL of `endpoint` for a message."""
         return self.links(endpoint, **values)
 
+    def compose(self, body):
+        """Every message: a greeting, the text, and who sends it, in the current language."""
+        return "\n\n".join([_("Hello,"), body.strip(),
+                             _("— %(commission)s, ovote (please do not reply to this address)",
+                               commission=self.commission)])
+
     def build_message(self, to, subject, body):
+        """A message with a plain-text part and the same text as HTML."""
+        locale = str(get_locale() or "en")
         msg = EmailMessage()
         msg["From"] = self.sender
         msg["To"] = to
         msg["Subject"] = subject
         msg["Message-ID"] = make_msgid(domain="ovote.invalid")
         msg["Date"] = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
-        msg.set_content(body)
+        text = self.compose(body)
+        msg.set_content(text)
+        msg.add_alternative(_html_of(text, locale), subtype="html")
+        msg["Content-Language"] = locale  # after the parts: set_content drops it
         return msg
 
     def send(self, to, subject, body, *, session=None):
@@ -146,7 +182,8 @@ class Mailer:
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
             (folder / f"{stamp}.eml").write_bytes(bytes(msg))
         elif backend == "console":  # development only: production refuses every backend but smtp
-            log.warning("mail to %s: %s\n%s", msg["To"], msg["Subject"], msg.get_content())
+            log.warning("mail to %s: %s\n%s", msg["To"], msg["Subject"],
+                        msg.get_body(("plain",)).get_content())
         elif backend == "smtp":
             smtp = self.smtp
             with smtplib.SMTP(smtp["host"], smtp["port"], timeout=20) as server:

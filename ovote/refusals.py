@@ -91,8 +91,8 @@ REFUSALS: dict[str, Refusal] = {
     "application.mrz_disagrees": Refusal(422, _l(
         "The MRZ does not agree with what you typed: %(fields)s. Check both.")),
     "application.phone": Refusal(422, _l(
-        "This is not a valid phone number in %(country)s. Include the area code, or write it "
-        "with + and the country code.")),
+        "Enter a phone number of %(country)s with its area code, or a number of another "
+        "country starting with + and its country code, e.g. +33 6 12 34 56 78.")),
     "application.residence_first": Refusal(422, _l("Give your country of residence first.")),
     "application.consulate_not_serving": Refusal(422, _l(
         "This consulate does not serve residents of %(country)s. Choose one from the list.")),

@@ -41,6 +41,17 @@ class Settings:
     #: processes making unit keys at a freeze (0: one per core), and units per transaction
     freeze_workers: int = 0
     freeze_batch: int = 24
+    #: the body running the election, named in the header, the footer, the pages and the mail
+    commission_name: str = "Electoral Commission"
+    #: an image file of the commission's emblem (None: the placeholder in static/)
+    commission_emblem: str | None = None
+    #: where voters write or call for help
+    contact_email: str = "help@ovote.invalid"
+    contact_phone: str | None = None
+    #: working days a consulate takes to decide, as voters are told
+    decision_days: int = 10
+    #: months after the election an application and its scan are kept (privacy notice)
+    retention_months: int = 12
 
     @classmethod
     def from_config(cls, config):
@@ -60,4 +71,10 @@ class Settings:
                    reminder_days=int(config["REMINDER_DAYS"]),
                    outreach_batch=int(config["OUTREACH_BATCH"]),
                    freeze_workers=int(config["FREEZE_WORKERS"]),
-                   freeze_batch=int(config["FREEZE_BATCH"]))
+                   freeze_batch=int(config["FREEZE_BATCH"]),
+                   commission_name=config["COMMISSION_NAME"],
+                   commission_emblem=config["COMMISSION_EMBLEM"] or None,
+                   contact_email=config["CONTACT_EMAIL"],
+                   contact_phone=config["CONTACT_PHONE"] or None,
+                   decision_days=int(config["DECISION_DAYS"]),
+                   retention_months=int(config["RETENTION_MONTHS"]))

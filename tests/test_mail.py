@@ -60,7 +60,7 @@ def test_file_backend_writes_one_message_per_file(app, tmp_path):
     assert len(files) == 2
     first = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert first["To"] == "a@example.org" and first["Subject"] == "Première"
-    assert first.get_content().strip() == "Texte accentué"
+    assert "\n\nTexte accentué\n\n" in first.get_body(("plain",)).get_content()
 
 
 def test_unknown_backend_is_an_error(app):
@@ -199,7 +199,7 @@ def test_mail_retry_sends_kept_messages_once_the_server_is_back(committing_app, 
             # The database is not held while the mail server answers.
             assert not db.session().in_transaction()
             super().send_message(message)
-            self.calls.append(("body", message.get_content()))
+            self.calls.append(("body", message.get_body(("plain",)).get_content()))
 
     FakeSMTP.sent = []
     monkeypatch.setattr(smtplib, "SMTP", UpSMTP)
@@ -280,3 +280,19 @@ def test_the_log_names_a_message_by_its_id_not_its_address_or_subject(app, monke
                                                    "Body")
     assert "sent via smtp" in caplog.text
     assert "private@example.org" not in caplog.text and "rejected" not in caplog.text
+
+
+def test_every_message_has_a_greeting_a_sender_and_an_html_part(app, outbox):
+    with app.test_request_context():
+        runtime(app).mailer.send("a@example.org", "Subject", "First <paragraph> & more.\nSecond line.\n\n"
+                                 "Open https://ovote.test/register/?a=1&b=2 now.")
+    msg = outbox[-1]
+    assert msg.get_content_type() == "multipart/alternative"
+    text = msg.get_body(("plain",)).get_content()
+    assert text.startswith("Hello,\n\nFirst <paragraph> & more.")
+    assert text.rstrip().endswith("— Electoral Commission, ovote (please do not reply to this address)")
+    html = msg.get_body(("html",)).get_content()
+    assert '<html lang="en">' in html and "<p>Hello,</p>" in html
+    assert "<p>First &lt;paragraph&gt; &amp; more.<br>\nSecond line.</p>" in html
+    assert '<a href="https://ovote.test/register/?a=1&amp;b=2">https://ovote.test/register/?a=1&amp;b=2</a>' in html
+    assert msg["Content-Language"] == "en"

@@ -87,7 +87,7 @@ def residence(client, w, value, field):
 def decision_note(client, w, value, field):
     url = f"/applications/{w['submitted'].id}"
     w["login_as_official"](w["submitted"].consulate)
-    return post(client, f"{url}/decision", {"action": "request_info", "reason": "details_mismatch",
+    return post(client, f"{url}/decision", {"confirm": "y", "action": "request_info", "reason": "details_mismatch",
                                             "note": value}, form_url=url)
 
 

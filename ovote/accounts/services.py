@@ -115,6 +115,27 @@ def send_confirmation(session, user, *, settings, mailer):
                 session=session)
 
 
+def resend_confirmation(session, email, *, settings, mailer):
+    """Mail the confirmation link again to an unconfirmed account; an address with a
+    confirmed account, or with none, gets a note instead. One message either way and
+    the same page, so that asking again does not tell who has an account."""
+    try:
+        email = normalize_email(email)
+    except InvalidEmail:
+        return
+    user = find_by_email(session, email)
+    if user is not None and user.email_confirmed_at is None:
+        send_confirmation(session, user, settings=settings, mailer=mailer)
+        record(session, actor="anonymous", action="account.confirmation_resent", target=f"user:{user.id}")
+        return
+    mailer.send(email, _("Your ovote confirmation link"),
+                _("Someone, probably you, asked for a new link to confirm this address, but no "
+                  "ovote account is waiting for it: it is confirmed already, or there is none. Log in "
+                  "here: %(login)s\n\nTo create an account, go to %(link)s",
+                  login=mailer.link("accounts.login"), link=mailer.link("accounts.signup")),
+                session=session)
+
+
 def confirm_email(session, token, *, settings):
     user = read_token(session, token, "confirm", settings=settings)
     if user.email_confirmed_at is None:

@@ -1,5 +1,5 @@
 """Commissioners manage staff accounts."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +12,7 @@ from ovote.accounts.models import Role, User
 from ovote.audit.services import record_view
 from ovote.consulates.services import list_consulates, consulate_by_code
 from ovote.extensions import MAX_ID, db
-from ovote.refusals import flash_refusal
+from ovote.refusals import flash_refusal, message_of
 from ovote.runtime import runtime
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -62,7 +62,7 @@ def new():
                                          settings=rt.settings, passwords=rt.passwords,
                                          cipher=rt.cipher, mailer=rt.mailer)
         except AccountError as exc:
-            flash_refusal(exc)
+            form.form_errors.append(message_of(exc))
             return render_template("staff/new.html", form=form), 422
         db.session.commit()
         flash(_("Account created for %(email)s; a link to set the password has been sent.",
@@ -89,7 +89,7 @@ def change_role(user_id):
             services.change_staff_role(db.session, actor=current_user, user=user,
                                        role=Role(form.role.data), consulate=consulate)
         except AccountError as exc:
-            flash_refusal(exc)
+            form.form_errors.append(message_of(exc))
             return _role_page(form, user, 422)
         db.session.commit()
         flash(_("Done: %(email)s updated.", email=user.email), "success")
@@ -97,10 +97,15 @@ def change_role(user_id):
     return _role_page(form, user, 422 if form.errors else 200)
 
 
-@bp.route("/<int:user_id>/<any(activate, deactivate, 'reset-totp'):action>", methods=["POST"])
+@bp.route("/<int:user_id>/<any(activate, deactivate, 'reset-totp'):action>", methods=["GET", "POST"])
 @roles_required(Role.COMMISSIONER)
 def act(user_id, action):
     user = _staff_member(user_id)
+    if request.method == "GET":
+        # Deactivating and resetting the authenticator lock a person out: the page
+        # names them and asks first; the POST below is its answer.
+        record_view(db.session, actor=current_user, action="staff.view", target=f"user:{user.id}")
+        return render_template("staff/confirm.html", member=user, action=action, form=StaffActionForm())
     if not StaffActionForm().validate_on_submit():
         abort(400)
     try:

@@ -1,5 +1,6 @@
 """Sign-up, confirmation, login (with TOTP for staff), logout and password reset."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -55,16 +56,33 @@ def signup():
     if form.validate_on_submit():
         rt = runtime()
         try:
+            # The language the page was in, chosen or the browser's: the mail follows it.
             services.register_voter(db.session, email=form.email.data, password=form.password.data,
-                                    locale=session.get("lang"), settings=rt.settings,
-                                    passwords=rt.passwords, cipher=rt.cipher, mailer=rt.mailer)
+                                    locale=session.get("lang") or str(get_locale()),
+                                    settings=rt.settings, passwords=rt.passwords, cipher=rt.cipher,
+                                    mailer=rt.mailer)
         except AccountError as exc:
             field = form.email if isinstance(exc, InvalidEmail) else form.password
             field.errors.append(message_of(exc))
             return render_template("accounts/signup.html", form=form), 422
         db.session.commit()
-        return render_template("accounts/check_mail.html", email=form.email.data.strip())
+        return render_template("accounts/check_mail.html", email=form.email.data.strip(),
+                               form=ForgotForm(formdata=None, email=form.email.data.strip()))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/resend", methods=["POST"])
+@limiter.limit(_signup_limit)
+def resend():
+    """"Send it again" on the check-your-e-mail page after signing up."""
+    form = ForgotForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.signup"), 303)
+    rt = runtime()
+    services.resend_confirmation(db.session, form.email.data, settings=rt.settings, mailer=rt.mailer)
+    db.session.commit()
+    return render_template("accounts/check_mail.html", email=form.email.data.strip(), resent=True,
+                           form=ForgotForm(formdata=None, email=form.email.data.strip()))
 
 
 @bp.route("/confirm/<token>")
@@ -183,7 +201,9 @@ def forgot():
         services.request_password_reset(db.session, form.email.data, settings=rt.settings,
                                         mailer=rt.mailer)
         db.session.commit()
-        return render_template("accounts/check_mail.html", email=form.email.data.strip(), reset=True)
+        return render_template("accounts/check_mail.html", email=form.email.data.strip(), reset=True,
+                               resent=request.form.get("again") == "1",
+                               form=ForgotForm(formdata=None, email=form.email.data.strip()))
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
 
 

@@ -20,10 +20,13 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=80), no_control_characters])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=80), no_control_characters])
-    target = StringField(_l("Target"), validators=[Optional(), Length(max=120), no_control_characters])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    actor = StringField(_l("Actor"), validators=[Optional(), Length(max=80), no_control_characters],
+                        description=_l("Exactly as in the log, e.g. user:12 or cli."))
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=80), no_control_characters],
+                         description=_l("The start of an action code, e.g. application. or staff.create."))
+    target = StringField(_l("Target"), validators=[Optional(), Length(max=120), no_control_characters],
+                         description=_l("Exactly as in the log, e.g. application:42."))
+    since = DateField(_l("From"), validators=[Optional()], description=_l("A day, in UTC."))
+    until = DateField(_l("To"), validators=[Optional()], description=_l("A day, in UTC, included."))
     #: bounded so that the page's offset fits a database integer
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=1_000_000)], default=1)

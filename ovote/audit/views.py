@@ -1,11 +1,13 @@
 """The audit log page for auditors and commissioners."""
+import json
 from datetime import datetime, time
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ovote.accounts.access import roles_required
-from ovote.accounts.models import Role
+from ovote.accounts.models import Role, User
+from ovote.audit import labels
 from ovote.audit.forms import AuditFilterForm
 from ovote.audit.models import AuditEvent
 from ovote.audit.services import record, verify_chain
@@ -41,7 +43,28 @@ def index():
     # The page links carry the filters only: the raw query string would hand url_for
     # arguments of its own (`_scheme`, `_external`, `endpoint`).
     filters = {name: request.args[name] for name in FILTERS if request.args.get(name)}
-    return render_template("audit/index.html", form=form, page=page, filters=filters)
+    ids = labels.user_ids(page.items)
+    users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(ids)))} if ids else {}
+    if any(u.is_staff for u in users.values()):
+        # The page names staff by their address: a view of personal data, audited like the staff list.
+        record(db.session, actor=current_user, action="audit.list_view", target="audit",
+               details={"shown": len(page.items)})
+        db.session.commit()
+    return render_template("audit/index.html", form=form, page=page, filters=filters,
+                           person=lambda value: labels.person_label(value, users),
+                           action_label=labels.action_label, details_of=_details)
+
+
+def _details(event):
+    """An event's details as (name, value) pairs to show as fields."""
+    try:
+        data = json.loads(event.details or "{}")
+    except ValueError:
+        return [("", event.details)]
+    if not isinstance(data, dict):
+        return [("", event.details)]
+    return [(name.replace("_", " "), value if not isinstance(value, (dict, list)) else json.dumps(value))
+            for name, value in sorted(data.items())]
 
 
 @bp.route("/verify", methods=["POST"])

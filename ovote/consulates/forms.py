@@ -8,13 +8,17 @@ from ovote.form_input import Form
 
 
 class ConsulateForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(min=2, max=8)],
-                       description=_l("2 to 8 letters A to Z or digits 0 to 9, e.g. PAR."))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
+    code = StringField(_l("Code"), description=_l("2 to 8 letters A to Z or digits 0 to 9, e.g. PAR."),
+                       validators=[DataRequired(_l("Enter the consulate's code")),
+                                   Length(min=2, max=8, message=_l("Enter a code of 2 to 8 letters or digits"))])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the consulate's name")),
+                                               Length(max=200, message=_l("Enter a name of at most 200 characters"))])
+    city = StringField(_l("City"), validators=[DataRequired(_l("Enter the city of the consulate")),
+                                               Length(max=120, message=_l("Enter a city of at most 120 characters"))])
     host_country = SelectField(_l("Country where the consulate is"), validate_choice=False)
-    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
-                           description=_l("IANA name, e.g. Europe/Paris."))
+    timezone = StringField(_l("Time zone"), description=_l("IANA name, e.g. Europe/Paris."),
+                           validators=[DataRequired(_l("Enter the consulate's time zone, e.g. Europe/Paris")),
+                                       Length(max=64, message=_l("Enter a time zone of at most 64 characters"))])
     served = SelectMultipleField(_l("Countries of residence it serves"), validate_choice=False,
                                  description=_l("Hold Ctrl (or Cmd) to choose several."))
     active = BooleanField(_l("Open (serves voters)"), default=True)
@@ -27,7 +31,10 @@ class ConsulateForm(Form):
 
 
 class ConstituencyForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16)],
+    code = StringField(_l("Code"),
                        description=_l("1 to 16 letters A to Z or digits 0 to 9, as written in the "
-                                       "civil-registry file, e.g. NORTH."))
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+                                      "civil-registry file, e.g. NORTH."),
+                       validators=[DataRequired(_l("Enter the constituency's code")),
+                                   Length(max=16, message=_l("Enter a code of at most 16 characters"))])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the constituency's name")),
+                                               Length(max=200, message=_l("Enter a name of at most 200 characters"))])

@@ -5,16 +5,22 @@ in the past, a phone number valid in the country, a consulate serving it) so
 that the same rules hold for every caller. Each step form knows how to fill
 itself from an application (`fill`) and what it hands to its service (`values`).
 """
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, StopValidation, ValidationError
 
+from ovote.clock import utcnow
 from ovote.countries import country_choices
 from ovote.data_sizes import format_size
 from ovote.extensions import MAX_ID
 from ovote.form_input import Form
+from ovote.refusals import message_of
+from ovote.registration import services
 from ovote.registration.models import VotingChannel
 from ovote.registration.reasons import reason_choices
 
@@ -35,14 +41,102 @@ def _int_or_none(value):
     return number if 0 < number <= MAX_ID else None
 
 
+class DatePartsField(Field):
+    """A date typed as day, month and year in three inputs (the GOV.UK date pattern),
+    posted as `<name>-day`, `<name>-month` and `<name>-year`; the `_forms.html` macro
+    renders it. A client that posts the date whole as `<name>` (YYYY-MM-DD) is read
+    too. `autocomplete` names the token family of the parts (e.g. "bday": bday-day...).
+    Missing parts or an impossible date are this field's errors, with its messages."""
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, label=None, validators=None, *, required=False, autocomplete=None,
+                 required_message=None, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.flags.required = required
+        self.autocomplete = autocomplete
+        self.required_message = required_message or _l("Enter the date")
+        self.invalid_message = invalid_message or _l("Enter a real date, e.g. 27 3 1990")
+        self.typed = None  # the parts as posted, shown again as typed when refused
+
+    @property
+    def parts(self):
+        """What the three inputs show: the parts as typed, else the date's."""
+        if self.typed is not None:
+            return self.typed
+        if self.data is None:
+            return dict.fromkeys(self.PARTS, "")
+        return {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+
+    def part_fields(self):
+        return [("day", _("Day"), 2), ("month", _("Month"), 2), ("year", _("Year"), 4)]
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors, self.raw_data, self.typed = [], None, None
+        self.object_data = self.data = data if isinstance(data, date) else None
+        if formdata is None:
+            return
+        names = [f"{self.name}-{part}" for part in self.PARTS]
+        if any(name in formdata for name in names):
+            values = [formdata.get(name) for name in names]
+            self.typed = {part: (v.strip() if isinstance(v, str) else "") for part, v in zip(self.PARTS, values)}
+        elif self.name in formdata:
+            whole = formdata.get(self.name)
+            whole = whole.strip() if isinstance(whole, str) else ""
+            year, _sep, rest = whole.partition("-")
+            month, _sep, day = rest.partition("-")
+            self.typed = {"day": day, "month": month, "year": year}
+        else:
+            self.data = None
+            return
+        self.raw_data = list(self.typed.values())
+        self.data = self._parse(**self.typed)
+
+    def _parse(self, *, day, month, year):
+        if not (day or month or year):
+            return None
+        try:
+            if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+                raise ValueError
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            self.process_errors.append(self.invalid_message)
+            return None
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors and self.flags.required:
+            raise StopValidation(self.required_message)
+
+    def _value(self):
+        return self.data.isoformat() if self.data else ""
+
+
+def _at_most(n):
+    return Length(max=n, message=_l("Write at most %(max)d characters"))
+
+
+def _birth_date_in_range(form, field):
+    if field.data is None:
+        return
+    if field.data > utcnow().date():
+        raise ValidationError(_l("Enter a date of birth in the past"))
+    if field.data < services.EARLIEST_BIRTH:
+        raise ValidationError(_l("Check the year of birth: enter it with 4 digits, e.g. 1990"))
+
+
 class IdentityForm(Form):
-    surname = StringField(_l("Family name(s)"), validators=[DataRequired(), Length(max=100)],
+    surname = StringField(_l("Family name(s)"),
+                          validators=[DataRequired(_l("Enter your family name")), _at_most(100)],
                           description=_l("As written in your passport or identity card."),
                           render_kw={"autocomplete": "family-name"})
-    given_names = StringField(_l("Given name(s)"), validators=[Optional(), Length(max=100)],
+    given_names = StringField(_l("Given name(s)"), validators=[Optional(), _at_most(100)],
                               render_kw={"autocomplete": "given-name"})
-    birth_date = DateField(_l("Date of birth"), validators=[InputRequired()])
-    birth_place = StringField(_l("Place of birth"), validators=[DataRequired(), Length(max=100)],
+    birth_date = DatePartsField(_l("Date of birth"), validators=[_birth_date_in_range], required=True,
+                                description=_l("For example, 27 3 1990"), autocomplete="bday",
+                                required_message=_l("Enter your date of birth"),
+                                invalid_message=_l("Enter your date of birth as a real date, e.g. 27 3 1990"))
+    birth_place = StringField(_l("Place of birth"),
+                              validators=[DataRequired(_l("Enter your place of birth")), _at_most(100)],
                               description=_l("Town and country."))
 
     def fill(self, application, person):
@@ -55,12 +149,14 @@ class IdentityForm(Form):
 
 
 class DocumentsForm(Form):
-    national_id = StringField(_l("National identity number"), validators=[Length(max=40)],
+    national_id = StringField(_l("National identity number"), validators=[_at_most(40)],
                               description=_l("Leave empty if you give a passport only."))
-    passport_number = StringField(_l("Passport number"), validators=[Length(max=40)])
+    passport_number = StringField(_l("Passport number"), validators=[_at_most(40)])
     passport_state = SelectField(_l("Passport issued by"), validate_choice=False)
-    passport_expiry = DateField(_l("Passport valid until"), validators=[Optional()])
-    mrz = TextAreaField(_l("Machine-readable zone (optional)"), validators=[Length(max=200)],
+    passport_expiry = DatePartsField(_l("Passport valid until"), description=_l("For example, 1 6 2031"),
+                                     invalid_message=_l("Enter the passport's expiry date as a real date, "
+                                                        "e.g. 1 6 2031"))
+    mrz = TextAreaField(_l("Machine-readable zone (optional)"), validators=[_at_most(200)],
                         description=_l("The two lines of 44 characters at the bottom of the photo page, "
                                        "e.g. P<UTOERIKSSON<<ANNA<MARIA... They let us check the "
                                        "passport number at once."),
@@ -82,16 +178,33 @@ class DocumentsForm(Form):
 
 
 class ResidenceForm(Form):
-    country = SelectField(_l("Country where you live"), validate_choice=False)
-    address = TextAreaField(_l("Address"), validators=[DataRequired(), Length(max=500)],
+    country = SelectField(_l("Country where you live"), validate_choice=False,
+                          render_kw={"autocomplete": "country"})
+    address = TextAreaField(_l("Address"),
+                            validators=[DataRequired(_l("Enter your address where you live")), _at_most(500)],
                             render_kw={"rows": 3, "autocomplete": "street-address"})
-    phone = TelField(_l("Phone number"), validators=[DataRequired(), Length(max=40)],
-                     description=_l("A number in the country where you live."),
+    phone = TelField(_l("Phone number"),
+                     validators=[DataRequired(_l("Enter a phone number where we can reach you")),
+                                 _at_most(40)],
+                     description=_l("A number of the country where you live, or of any other "
+                                    "country if you start it with + and its country code."),
                      render_kw={"autocomplete": "tel"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = _options(country_choices(), blank=True)
+
+    def validate_phone(self, field):
+        """The service's phone rule, run here too so that it is shown with the other
+        problems; judged only once the country is one it can be judged by."""
+        try:
+            country = services.country_code(self.country.data, "country")
+        except services.RegistrationError:
+            return
+        try:
+            services.normalize_phone(field.data, country)
+        except services.RegistrationError as exc:
+            raise ValidationError(message_of(exc)) from None
 
     def fill(self, application, person):
         self.country.data = application.residence_country
@@ -119,15 +232,19 @@ class ConsulateChoiceForm(Form):
 
 class VotingForm(Form):
     constituency = SelectField(_l("Home constituency"), validate_choice=False,
+                               validators=[DataRequired(_l("Choose your home constituency from the list"))],
                                description=_l("The constituency where you last lived at home, "
                                               "as in the civil registry."))
-    channel = SelectField(_l("How would you like to vote?"), validate_choice=False)
+    channel = RadioField(_l("How would you like to vote?"), validate_choice=False,
+                         validators=[DataRequired(_l("Choose how you would like to vote")),
+                                     AnyOf([c.value for c in VotingChannel],
+                                           message=_l("Choose how you would like to vote"))])
 
     def __init__(self, *args, constituencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.constituency.choices = _options(((str(c.id), f"{c.name} ({c.code})")
                                               for c in constituencies), blank=True)
-        self.channel.choices = _options((c.value, c.label) for c in VotingChannel)
+        self.channel.choices = [SelectChoice(c.value, str(c.label)) for c in VotingChannel]
 
     def fill(self, application, person):
         self.constituency.data = str(application.constituency_id or "")
@@ -179,15 +296,19 @@ class DecisionForm(Form):
     reason = SelectField(_l("Reason"), validate_choice=False)
     note = TextAreaField(_l("Note to the applicant (optional)"), validators=[Length(max=2000)],
                          render_kw={"rows": 3})
+    confirm = BooleanField(_l("I have checked the details and the document, and I confirm this decision."),
+                           validators=[DataRequired(_l("Tick the box to confirm the decision"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Nothing is chosen beforehand: a decision is always the official's own choice.
         self.action.choices = _options([
             ("verify", _l("Verify: add to the register")),
             ("request_info", _l("Ask the applicant for more information")),
             ("reject", _l("Reject")),
-        ])
-        self.reason.choices = {str(group): _options(reasons) for group, reasons in reason_choices().items()}
+        ], blank=True)
+        self.reason.choices = {"": _options((), blank=True),
+                               **{str(group): _options(reasons) for group, reasons in reason_choices().items()}}
 
 
 class ActionForm(Form):

@@ -1,4 +1,7 @@
 """The e-mail a voter gets at every change of their application's state, in their language."""
+from datetime import timedelta
+
+from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -42,10 +45,46 @@ def _message(application, link, left_register):
               "one at any time: %(link)s", link=link))
 
 
-def notify(session, application, *, mailer, left_register=False):
+def reference(application):
+    """The number a voter quotes about their application (on the status page and in mail)."""
+    return f"OV-{application.id:06d}"
+
+
+def expected_decision(application, days):
+    """The day by which the consulate usually decides: `days` working days (Monday to
+    Friday) after the (last) submission, or None before it is submitted."""
+    if application.submitted_at is None:
+        return None
+    day = application.submitted_at.date()
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def notify(session, application, *, mailer, settings=None, left_register=False):
     """Mail the voter about the application's current state once the change commits;
-    `left_register`: a verified voter has just withdrawn."""
+    `left_register`: a verified voter has just withdrawn. In the voter's language.
+    `settings` (ovote.settings.Settings) is needed for a submission: it says when the
+    consulate usually decides."""
     voter = application.voter
     with force_locale(voter.locale or "en"):
         subject, body = _message(application, mailer.link("registration.status"), left_register)
+        body = "\n\n".join([_("Your reference number: %(reference)s", reference=reference(application)),
+                             body, _next_step(application, settings, voter.locale or "en")])
         mailer.send(voter.email, subject, body, session=session)
+
+
+def _next_step(application, settings, locale):
+    state = application.state
+    if state is ApplicationState.SUBMITTED:
+        day = expected_decision(application, settings.decision_days)
+        return _("What happens next: the consulate usually decides by %(day)s. You do not need to "
+                 "do anything until then.", day=format_date(day, format="long", locale=locale))
+    if state is ApplicationState.MORE_INFO:
+        return _("What happens next: once you have submitted your application again, the consulate "
+                 "looks at it again.")
+    if state is ApplicationState.VERIFIED:
+        return _("What happens next: when voting opens, we will write to you with how to vote.")
+    return _("What happens next: nothing, unless you start a new application.")

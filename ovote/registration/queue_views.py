@@ -4,6 +4,9 @@ Every page is for officials only, and only for their own consulate's
 applications: `get_application` answers 404 for anything else. Showing
 personal data (the queue, an application, its document) is an audit event.
 """
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +17,7 @@ from ovote.accounts.access import roles_required
 from ovote.audit.services import record_view
 from ovote.countries import country_name
 from ovote.extensions import db
-from ovote.refusals import flash_refusal, status_of
+from ovote.refusals import flash_refusal, message_of, status_of
 from ovote.registration import checks, documents, forms, verification
 from ovote.registration.access import get_application
 from ovote.registration.models import ApplicationState, CheckOutcome
@@ -24,6 +27,17 @@ from ovote.registration.rules import RULE_TITLES
 from ovote.runtime import runtime
 
 bp = Blueprint("review", __name__, url_prefix="/applications")
+
+
+@bp.app_template_filter("consulate_time")
+def consulate_time(moment, consulate):
+    """A stored UTC time as the consulate's clock shows it, with the zone named: officials
+    read times in their own zone, and a reader elsewhere still knows which it is."""
+    if moment is None:
+        return ""
+    zone = ZoneInfo(consulate.timezone) if consulate and consulate.timezone else timezone.utc
+    local = moment.replace(tzinfo=timezone.utc).astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} ({consulate.timezone if consulate else 'UTC'})"
 
 
 @bp.context_processor
@@ -109,7 +123,7 @@ def decide(application_id):
                                    mailer=rt.mailer)
     except verification.DecisionRefused as exc:
         _refused_access(exc)
-        flash_refusal(exc)
+        form.form_errors.append(message_of(exc))
         return _show(application, form, status_of(exc))
     db.session.commit()
     flash(str(_DONE[done.value]), "success" if done.value != "propose_verify" else "info")

@@ -204,13 +204,17 @@ def save_documents(session, application, *, actor, cipher, national_id, passport
 
 
 def normalize_phone(phone, country):
-    """E.164 form of a number valid in `country`; raises InvalidApplication (field "phone")."""
+    """E.164 form of a valid number; raises InvalidApplication (field "phone").
+
+    A number without a country code is read in the format of `country`, where the
+    voter lives; any valid number of another country is accepted with its code (a
+    voter in Canada may well keep a French mobile)."""
     refused = InvalidApplication("application.phone", field="phone", country=country_name(country))
     try:
         number = phonenumbers.parse(phone, country)
     except phonenumbers.NumberParseException:
         raise refused from None
-    if not phonenumbers.is_valid_number_for_region(number, country):
+    if not phonenumbers.is_valid_number(number):
         raise refused
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -323,7 +327,7 @@ def submit(session, application, *, actor, settings, cipher, mailer, now=None):
     record(session, actor=actor, action="application.submit", target=f"application:{application.id}",
            details={"consulate": application.consulate.code})
     run_checks(session, application, actor=actor, settings=settings, cipher=cipher, now=now)
-    notifications.notify(session, application, mailer=mailer)
+    notifications.notify(session, application, mailer=mailer, settings=settings)
     return application
 
 

@@ -1,18 +1,20 @@
 """The voter's pages: the application in short steps, review and submission, status, withdrawal."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
+from ovote.accounts.services import set_locale
 from ovote.audit.services import record_view
 from ovote.consulates.services import list_constituencies
 from ovote.countries import country_name
 from ovote.errors import Refused
 from ovote.extensions import db
 from ovote.refusals import flash_refusal, message_of, status_of
-from ovote.registration import documents, forms, services
+from ovote.registration import documents, forms, notifications, services
 from ovote.registration.models import ApplicationState
 from ovote.registration.personal import details
 from ovote.registration.reasons import reason_label
@@ -41,7 +43,8 @@ STEP_FORMS = {
 
 @bp.context_processor
 def _helpers():
-    return {"States": ApplicationState, "reason_label": reason_label, "country_name": country_name}
+    return {"States": ApplicationState, "reason_label": reason_label, "country_name": country_name,
+            "reference": notifications.reference, "expected_decision": notifications.expected_decision}
 
 
 def _page(template, status=200, **context):
@@ -89,7 +92,45 @@ def _field_for(form, name):
     return next((f for f in fields if f.name == name), fields[0])
 
 
+class _TriedOnly(Exception):
+    """Undoes a save that was only tried, to learn what the service would refuse."""
+
+
+def _add_service_problems(step, form, application):
+    """Add to a form that failed its own rules what the step's service refuses too,
+    so that the voter sees every problem at once, not one round trip per rule.
+
+    The save is tried inside a savepoint that is always rolled back, on fields
+    the form had no complaint about only. The upload step is not tried: its
+    service stores a file."""
+    if step == "upload" or "csrf_token" in form.errors:
+        return
+    _form, save, needs = STEP_FORMS[step]
+    collaborators = {name: getattr(runtime(), name) for name in needs}
+    try:
+        with db.session.begin_nested():
+            save(db.session, application, actor=current_user, **collaborators, **form.values())
+            raise _TriedOnly
+    except _TriedOnly:
+        pass
+    except services.ApplicationNotEditable:
+        pass  # the POST that follows says so
+    except services.RegistrationError as exc:
+        field = _field_for(form, exc.field)
+        if not field.errors:
+            field.errors.append(message_of(exc))
+
+
+def _keep_language():
+    """A voter without a saved language keeps the one these pages are in (chosen or the
+    browser's): the mail about their application is written in it."""
+    if not current_user.locale:
+        set_locale(db.session, current_user, str(get_locale() or "en"))
+
+
 def _after_save(step):
+    if request.form.get("return_to") == "review":  # "Change" on the review page comes back to it
+        return url_for(".review")
     if request.form.get("then") == "later":
         flash(_("Saved. You can come back and continue at any time."), "success")
         return url_for(".status")
@@ -132,7 +173,9 @@ def step(step):
     form = _form_for(step, application)
     if not form.is_submitted():
         form.fill(application, details(application, cipher=runtime().cipher))
-    elif form.validate_on_submit():
+    elif not form.validate_on_submit():
+        _add_service_problems(step, form, application)
+    else:
         values = form.values()
         if values is not None:  # None: no new file on the upload step, the attached one stays
             _form, save, needs = STEP_FORMS[step]
@@ -146,6 +189,7 @@ def step(step):
                 _field_for(form, exc.field).errors.append(message_of(exc))
                 return _page("registration/step.html", status_of(exc), step=step, form=form,
                              application=application)
+            _keep_language()
             db.session.commit()
         return redirect(_after_save(step), 303)
     return _page("registration/step.html", 422 if form.errors else 200, step=step, form=form,
@@ -168,8 +212,9 @@ def review():
             return _not_editable()
         except services.RegistrationError as exc:
             db.session.rollback()
-            flash_refusal(exc)
+            form.form_errors.append(message_of(exc))
             return _review_page(application, form, status_of(exc))
+        _keep_language()
         db.session.commit()
         flash(_("Your application has been submitted. We have sent you an e-mail."), "success")
         return redirect(url_for(".status"), 303)
@@ -196,6 +241,7 @@ def withdraw():
             db.session.rollback()
             flash_refusal(exc)
             return redirect(url_for(".status"), 303)
+        _keep_language()
         db.session.commit()
         flash(_("Your application has been withdrawn."), "success")
         return redirect(url_for(".status"), 303)

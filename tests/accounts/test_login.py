@@ -233,8 +233,8 @@ def test_password_reset_for_unknown_address_says_the_same(client, outbox):
     assert "If an account exists for ghost@example.org" in response.get_data(as_text=True)
     # One message either way (the timing of the answer tells nothing), with no link to use.
     [note] = outbox
-    assert note["To"] == "ghost@example.org" and "no active ovote account uses it" in note.get_content()
-    assert "/auth/reset/" not in note.get_content() and "/auth/signup" in note.get_content()
+    assert note["To"] == "ghost@example.org" and "no active ovote account uses it" in note.get_body(("plain",)).get_content()
+    assert "/auth/reset/" not in note.get_body(("plain",)).get_content() and "/auth/signup" in note.get_body(("plain",)).get_content()
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_commissioner_creates_an_official_who_sets_a_password(client, factory, l
     official = db_session.query(User).filter_by(email="agent@example.org").one()
     assert official.role is Role.OFFICIAL and official.consulate is consulate
     assert not official.totp_enrolled
-    assert "/auth/reset/" in outbox[-1].get_content()
+    assert "/auth/reset/" in outbox[-1].get_body(("plain",)).get_content()
     assert "agent@example.org" in client.get("/staff/").get_data(as_text=True)
 
 

@@ -23,8 +23,8 @@ def test_commissioner_adds_a_constituency(client, factory, login_as, db_session)
 @pytest.mark.parametrize("data, message", [
     ({"code": "A B", "name": "Spaced"}, "The code must be 1 to 16 letters A to Z or digits 0 to 9."),
     ({"code": "NORTH", "name": "Again"}, "Another constituency already uses the code NORTH."),
-    ({"code": "", "name": "No code"}, "This field is required."),
-    ({"code": "X" * 17, "name": "Long"}, "Field cannot be longer than 16 characters."),
+    ({"code": "", "name": "No code"}, "Enter the constituency&#39;s code"),
+    ({"code": "X" * 17, "name": "Long"}, "Enter a code of at most 16 characters"),
 ])
 def test_bad_constituencies_are_refused(client, factory, login_as, db_session, data, message):
     db_session.add(Constituency(code="NORTH", name="North"))

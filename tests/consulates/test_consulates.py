@@ -34,7 +34,7 @@ def test_commissioner_creates_a_consulate(client, factory, login_as, db_session)
     ({"timezone": "Mars/Olympus"}, "Mars/Olympus is not a known time zone"),
     ({"code": "L!"}, "The code must be 2 to 8 letters A to Z or digits 0 to 9."),
     ({"code": "PAR"}, "Another consulate already uses the code PAR."),
-    ({"name": ""}, "This field is required."),
+    ({"name": ""}, "Enter the consulate&#39;s name"),
 ])
 def test_bad_consulates_are_refused(client, factory, login_as, db_session, overrides, message):
     factory.consulate("PAR")

@@ -47,8 +47,8 @@ class LiveServer:
     def link_in_last_mail(self, address, path):
         messages = self.mails_to(address)
         assert messages, f"no mail to {address}"
-        match = re.search(rf"https?://[^\s]+{path}[^\s]*", messages[-1].get_content())
-        assert match, messages[-1].get_content()
+        match = re.search(rf"https?://[^\s]+{path}[^\s]*", messages[-1].get_body(("plain",)).get_content())
+        assert match, messages[-1].get_body(("plain",)).get_content()
         return self.url + "/" + match.group(0).split("/", 3)[3]
 
 
@@ -100,3 +100,46 @@ def browser_page(browser, live_server):
 
 def fits_the_screen(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+# -- accessibility: axe-core (npm, installed by `make install` in frontend/) on every page checked --
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+AXE_RESULTS = []  # (url, width, rules run, violations) of every check in this run
+
+
+def check_accessibility(page, name):
+    """Run axe-core's WCAG 2.2 A/AA rules on the page as it is now and fail on any
+    violation; in CI (or with OVOTE_SCREENSHOTS) keep a full-page screenshot too.
+
+    The script is evaluated through the browser's debugging protocol, not added as a
+    <script>: the site's Content-Security-Policy rightly refuses inline script."""
+    assert AXE.exists(), "axe-core is missing: run make install"
+    # A click that navigates may return before the new page has loaded: check that page.
+    page.wait_for_load_state("load")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    width = page.viewport_size["width"]
+    rules = len(result["passes"]) + len(result["violations"]) + len(result["incomplete"]) \
+        + len(result["inapplicable"])
+    AXE_RESULTS.append((page.url, width, rules, len(result["violations"])))
+    folder = os.environ.get("OVOTE_SCREENSHOTS") or (str(ARTIFACTS) if os.environ.get("CI") else None)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} — "
+                + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                            for n in v["nodes"][:5])
+                for v in result["violations"]]
+    assert not problems, f"axe-core on {page.url} at {width} px:\n" + "\n".join(problems)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_RESULTS:
+        pages = len(AXE_RESULTS)
+        violations = sum(r[3] for r in AXE_RESULTS)
+        rules = max(r[2] for r in AXE_RESULTS)
+        terminalreporter.write_line(f"axe-core WCAG 2.2 A/AA: {pages} page checks, up to {rules} rules each, "
+                                    f"{violations} violations")

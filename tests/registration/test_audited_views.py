@@ -38,11 +38,11 @@ def test_the_page_is_audited_once_per_showing(client, db_session, reg, paris, lo
 
 
 @pytest.mark.parametrize("url, data, status, message", [
-    ("decision", {"action": "verify", "reason": "not_citizen"}, 422,
+    ("decision", {"confirm": "y", "action": "verify", "reason": "not_citizen"}, 422,
      "Choose a reason that fits the decision."),
-    ("decision", {"action": "verify", "reason": "identity_confirmed", "note": "x\x07y"}, 422,
+    ("decision", {"confirm": "y", "action": "verify", "reason": "identity_confirmed", "note": "x\x07y"}, 422,
      "Remove the control characters from this field."),
-    ("decision", {"action": "verify"}, 422, None),
+    ("decision", {"confirm": "y", "action": "verify"}, 422, None),
     ("confirm", {}, 409, "No verification is waiting for confirmation."),
 ])
 def test_a_refused_decision_shows_the_page_again_as_an_audited_view(
@@ -78,7 +78,7 @@ def test_a_decision_on_an_application_moved_to_another_consulate_meanwhile_shows
     set_committed_value(application, "consulate_id", paris.id)
 
     response = client.post(f"/applications/{application.id}/decision",
-                           data={"action": "reject", "reason": "not_citizen", "csrf_token": token})
+                           data={"confirm": "y", "action": "reject", "reason": "not_citizen", "csrf_token": token})
     assert response.status_code == 404
     assert not any(value in response.get_data(as_text=True) for value in PERSONAL)
     db_session.expire_all()

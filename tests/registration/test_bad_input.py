@@ -27,11 +27,17 @@ def draft(reg, login_as):
 
 
 @pytest.mark.parametrize("step, changes, message", [
-    ("identity", {"birth_date": "2999-01-01"}, "The date of birth cannot be in the future."),
-    ("identity", {"birth_date": "1850-01-01"}, "Check the year of birth."),
-    ("identity", {"birth_date": "15/01/1990"}, "Not a valid date value."),
-    ("identity", {"surname": ""}, "This field is required."),
-    ("identity", {"surname": "x" * 101}, "Field cannot be longer than 100 characters."),
+    ("identity", {"birth_date": "2999-01-01"}, "Enter a date of birth in the past"),
+    ("identity", {"birth_date": "1850-01-01"}, "Check the year of birth"),
+    ("identity", {"birth_date": "15/01/1990"}, "Enter your date of birth as a real date, e.g. 27 3 1990"),
+    ("identity", {"birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990"},
+     "Enter your date of birth as a real date, e.g. 27 3 1990"),
+    ("identity", {"birth_date-day": "", "birth_date-month": "", "birth_date-year": ""},
+     "Enter your date of birth"),
+    ("identity", {"birth_date-day": "1", "birth_date-month": "1", "birth_date-year": "90"},
+     "Enter your date of birth as a real date, e.g. 27 3 1990"),
+    ("identity", {"surname": ""}, "Enter your family name"),
+    ("identity", {"surname": "x" * 101}, "Write at most 100 characters"),
     ("identity", {"birth_place": "Porto\x00"}, "Remove the control characters from this field."),
     ("documents", {"mrz": "P<PRTSILVA<<ANA"}, "The MRZ must be the two lines of 44 characters"),
     ("documents", {"mrz": GOOD_MRZ.replace("CA12345672", "CA12345679")},
@@ -51,9 +57,10 @@ def draft(reg, login_as):
     ("documents", {"passport_expiry": ""}, "Give the passport&#39;s expiry date."),
     ("residence", {"country": "ZZ"}, "ZZ is not a country code of ISO 3166."),
     ("residence", {"country": "FRA"}, "FRA is not a country code of ISO 3166."),
-    ("residence", {"phone": "12"}, "This is not a valid phone number in France."),
-    ("residence", {"phone": "+44 20 7946 0018"}, "This is not a valid phone number in France."),
-    ("residence", {"address": ""}, "This field is required."),
+    ("residence", {"phone": "12"}, "Enter a phone number of France with its area code, or a number"),
+    ("residence", {"phone": "+44 20 7946 001"}, "Enter a phone number of France with its area code"),
+    ("residence", {"phone": "+999 1234"}, "Enter a phone number of France with its area code"),
+    ("residence", {"address": ""}, "Enter your address where you live"),
 ])
 def test_bad_step_input_is_refused_and_nothing_is_stored(client, db_session, draft, step, changes,
                                                          message):
@@ -167,7 +174,7 @@ def test_html_and_script_in_every_text_field_are_stored_and_shown_escaped(client
     login_as_official(application.consulate)
     url = f"/applications/{application.id}"
     note = '<script>document.location="//evil"</script>'
-    post(client, f"{url}/decision", {"action": "request_info", "reason": "details_mismatch",
+    post(client, f"{url}/decision", {"confirm": "y", "action": "request_info", "reason": "details_mismatch",
                                      "note": note}, form_url=url)
     official_page = client.get(url).get_data(as_text=True)
     queue = client.get("/applications/").get_data(as_text=True)
@@ -177,3 +184,33 @@ def test_html_and_script_in_every_text_field_are_stored_and_shown_escaped(client
     login_as(application.voter)
     status = client.get("/register/").get_data(as_text=True)
     assert note not in status and "&lt;script&gt;document.location" in status
+
+
+@pytest.mark.parametrize("country, phone, stored", [
+    ("CA", "+33 6 12 34 56 78", "+33612345678"),   # a French mobile kept in Canada
+    ("CA", "514 872 1234", "+15148721234"),        # the country's own format, no code needed
+    ("CA", "+1 514 872 1234", "+15148721234"),
+    ("FR", "01 42 68 53 00", "+33142685300"),
+    ("FR", "0044 20 7946 0018", "+442079460018"),  # the international prefix of France
+    ("FR", "+44 20 7946 0018", "+442079460018"),
+])
+def test_any_valid_international_number_is_accepted(app, client, db_session, draft, country, phone, stored):
+    from ovote.registration.personal import details
+    from ovote.runtime import runtime
+
+    response = post(client, "/register/step/residence", {**step_data("residence"), "country": country,
+                                                         "phone": phone})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    db_session.refresh(draft)
+    with app.app_context():
+        assert details(draft, cipher=runtime(app).cipher).phone == stored and draft.residence_country == country
+
+
+def test_a_number_in_another_countrys_format_without_its_code_is_refused(client, db_session, draft):
+    before = snapshot(db_session, draft)
+    response = post(client, "/register/step/residence", {**step_data("residence"), "country": "CA",
+                                                         "phone": "06 12 34 56 78"})
+    assert response.status_code == 422
+    assert "Enter a phone number of Canada with its area code, or a number of another country starting " \
+           "with + and its country code" in response.get_data(as_text=True)
+    assert snapshot(db_session, draft) == before

@@ -132,7 +132,7 @@ def test_a_resubmission_after_the_deadline_keeps_the_first_submission_date(clien
     application = reg.application()
     login_as_official(application.consulate)
     url = f"/applications/{application.id}"
-    post(client, f"{url}/decision", {"action": "request_info", "reason": "address_unclear"}, form_url=url)
+    post(client, f"{url}/decision", {"confirm": "y", "action": "request_info", "reason": "address_unclear"}, form_url=url)
     reconfigure(REGISTRATION_DEADLINE=utcnow().date() - timedelta(days=2))
     application.first_submitted_at -= timedelta(days=10)
     db_session.commit()

@@ -47,7 +47,7 @@ def test_simultaneous_decisions_leave_one_decision(committing_app):
         action, reason = (("verify", "identity_confirmed") if index % 2 else
                           ("reject", "not_in_registry"))
         posts.append(lambda c=client, u=url, t=token, a=action, r=reason: c.post(
-            f"{u}/decision", data={"action": a, "reason": r, "csrf_token": t}))
+            f"{u}/decision", data={"confirm": "y", "action": a, "reason": r, "csrf_token": t}))
     responses = race(posts)
     assert sorted(r.status_code for r in responses) == [303] + [409] * (OFFICIALS - 1)
     with app.app_context():

@@ -75,7 +75,9 @@ def test_the_french_reader_is_told_in_french(client, db_session, reg, login_as):
     application = reg.application(state=ApplicationState.DRAFT)
     login_as(application.voter)
     token = csrf_token(client, "/register/step/identity")
-    client.post("/register/review", data={"declaration": "y", "csrf_token": csrf_token(client, "/register/review")})
+    # A French reader throughout: submitting saves the page's language as the voter's own.
+    client.post("/register/review", headers={"Accept-Language": "fr"},
+                data={"declaration": "y", "csrf_token": csrf_token(client, "/register/review")})
     response = client.post("/register/step/identity", headers={"Accept-Language": "fr"},
                            data={**step_data("identity"), "csrf_token": token})
     assert response.status_code == 409

@@ -27,7 +27,7 @@ def decided(db_session, factory, reg, client, login_as_official):
     for application, action, reason in ((verified, "verify", "identity_confirmed"),
                                         (rejected, "reject", "not_in_registry")):
         url = f"/applications/{application.id}"
-        post(client, f"{url}/decision", {"action": action, "reason": reason}, form_url=url)
+        post(client, f"{url}/decision", {"confirm": "y", "action": action, "reason": reason}, form_url=url)
     verified.first_submitted_at = verified.decided_at - timedelta(days=2)
     rejected.first_submitted_at = rejected.decided_at - timedelta(days=5)
     db_session.commit()

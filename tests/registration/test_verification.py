@@ -12,7 +12,7 @@ from tests.registration.conftest import post, step_data
 
 def decide(client, application, action, reason, note=""):
     url = f"/applications/{application.id}"
-    return post(client, f"{url}/decision", {"action": action, "reason": reason, "note": note}, form_url=url)
+    return post(client, f"{url}/decision", {"confirm": "y", "action": action, "reason": reason, "note": note}, form_url=url)
 
 
 def confirm(client, application):
@@ -90,8 +90,8 @@ def test_a_rejection_tells_the_voter_the_reason(client, db_session, reg, paris, 
     login_as_official(paris)
     assert decide(client, application, "reject", "not_in_registry", "No record found").status_code == 303
     assert application.state is ApplicationState.REJECTED
-    assert "Reason: Not found in the civil registry" in outbox[-1].get_content()
-    assert "No record found" in outbox[-1].get_content()
+    assert "Reason: Not found in the civil registry" in outbox[-1].get_body(("plain",)).get_content()
+    assert "No record found" in outbox[-1].get_body(("plain",)).get_content()
     login_as(application.voter)
     page = client.get("/register/").get_data(as_text=True)
     assert "Your application was rejected: Not found in the civil registry" in page
@@ -162,7 +162,7 @@ def test_a_decision_without_a_csrf_token_changes_nothing(client, db_session, reg
     application = reg.application(consulate=paris)
     login_as_official(paris)
     response = client.post(f"/applications/{application.id}/decision",
-                           data={"action": "reject", "reason": "duplicate"})
+                           data={"confirm": "y", "action": "reject", "reason": "duplicate"})
     assert response.status_code == 400 and application.state is ApplicationState.SUBMITTED
 
 
@@ -245,7 +245,7 @@ def test_a_decision_is_judged_on_the_state_another_official_left(client, db_sess
     rejected_meanwhile(db_session, application, first)
     mails = len(outbox)
     response = client.post(f"/applications/{application.id}/decision",
-                           data={"action": action, "reason": reason, "csrf_token": token})
+                           data={"confirm": "y", "action": action, "reason": reason, "csrf_token": token})
     assert response.status_code == 409
     assert "that decision is no longer possible" in response.get_data(as_text=True)
     db_session.expire_all()

@@ -29,7 +29,7 @@ def paris(factory):
 
 def decide(client, application, action, reason):
     url = f"/applications/{application.id}"
-    return post(client, f"{url}/decision", {"action": action, "reason": reason}, form_url=url)
+    return post(client, f"{url}/decision", {"confirm": "y", "action": action, "reason": reason}, form_url=url)
 
 
 def confirm(client, application):
