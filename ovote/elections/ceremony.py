@@ -119,7 +119,8 @@ def _names(indices):
     return ", ".join(str(i) for i in indices)
 
 
-def _server_key(attempt, cipher):
+def server_signing_key(attempt, cipher):
+    """The key that signs the files the server issues in `attempt` (decryption requests too)."""
     return SigningKey(cipher.open(attempt.server_key_enc, context="ceremony.server_key"))
 
 
@@ -180,7 +181,7 @@ def download(session, election, user, kind, *, cipher):
     else:
         accused = {c.accused for c in attempt.complaints if c.accuser == index}
         body = {"answers": [_document(attempt.upload(a, Step.ANSWER)) for a in sorted(accused)]}
-    return checks.issue(kind, body=body, server_key=_server_key(attempt, cipher), **bound)
+    return checks.issue(kind, body=body, server_key=server_signing_key(attempt, cipher), **bound)
 
 
 def _files(attempt, step):
