@@ -5,6 +5,7 @@ from flask import current_app
 from ovote.accounts import passwords, services, totp
 from ovote.accounts.models import Role, User, utcnow
 from ovote.audit.services import record
+from ovote.cli import demo_election
 from ovote.cli.database import with_database
 from ovote.consulates.services import consulate_by_code, create_consulate
 from ovote.extensions import db
@@ -28,7 +29,7 @@ STAFF = [
     ("official2.par@demo.ovote.example", Role.OFFICIAL, "PAR"),
     ("official.lon@demo.ovote.example", Role.OFFICIAL, "LON"),
     ("official.mtl@demo.ovote.example", Role.OFFICIAL, "MTL"),
-]
+] + [(email, Role.TRUSTEE, None) for email in demo_election.TRUSTEES]
 VOTERS = ["amina@demo.ovote.example", "bruno@demo.ovote.example", "chen@demo.ovote.example"]
 
 
@@ -60,6 +61,7 @@ def demo():
     registration_demo.load(db.session)
     record(db.session, actor="cli", action="demo.load")
     db.session.commit()
+    demo_election.load(db.session)
 
     click.echo("Demo data loaded. FOR LOCAL USE ONLY.")
     click.echo(f"Every demo account's password: {PASSWORD}")
@@ -72,4 +74,6 @@ def demo():
     for email in VOTERS:
         click.echo(f"  voter         {email}")
     for line in registration_demo.describe():
+        click.echo(line)
+    for line in demo_election.describe(db.session):
         click.echo(line)

@@ -24,9 +24,9 @@ def test_the_demo_loads_a_registry_and_a_queue_for_paris(app, db_session):
     assert result.exit_code == 0, result.output
     assert "consulate PAR has two submitted applications" in result.output
     assert "PA1000001" in result.output and "ID3000003" in result.output
-    applications = db_session.query(Application).order_by(Application.id).all()
+    applications = [a for a in db_session.query(Application).order_by(Application.id)
+                    if a.consulate.code == "PAR"]  # the demo election's voter is at LON
     assert [a.state for a in applications] == [ApplicationState.SUBMITTED] * 2
-    assert {a.consulate.code for a in applications} == {"PAR"}
     assert [a.checks_outcome for a in applications] == [CheckOutcome.PASS, CheckOutcome.REVIEW]
     counts = (db_session.query(Application).count(), db_session.query(RegistryEntry).count(),
               db_session.query(Constituency).count())
