@@ -62,18 +62,22 @@ def create_app(config=None):
 
     from ovote import models  # noqa: F401  (registers every table on the metadata)
     from ovote.accounts.views import bp as accounts_bp
+    from ovote.api import bp as api_bp
+    from ovote.elections.views import bp as elections_bp
+    from ovote.elections.manage_views import bp as manage_elections_bp
     from ovote.accounts.staff_views import bp as staff_bp
     from ovote.audit.views import bp as audit_bp
     from ovote.consulates.constituency_views import bp as constituencies_bp
     from ovote.consulates.views import bp as consulates_bp
-    from ovote.elections.ceremony_views import bp as ceremony_bp
+    from ovote.elections.ceremony_views import bp as ceremony_bp, home_bp as trustee_home_bp
     from ovote.web import bp as web_bp, init_web
     from ovote.registration.views import bp as registration_bp
     from ovote.registration.queue_views import bp as review_bp
     from ovote.registration.overview_views import bp as overview_bp
 
     for blueprint in (web_bp, accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp,
-                      review_bp, overview_bp, constituencies_bp, ceremony_bp):
+                      review_bp, overview_bp, constituencies_bp, api_bp, elections_bp,
+                      manage_elections_bp, ceremony_bp, trustee_home_bp):
         app.register_blueprint(blueprint)
     init_web(app)
 

@@ -35,7 +35,7 @@ from ovote.crypto.threshold import Complaint, TrusteeCommitment, verification_ke
 from ovote.elections import ceremony_link
 from ovote.elections.ceremony_models import (CeremonyAttempt, CeremonyComplaint, CeremonyUpload,
                                              Step, Verdict)
-from ovote.elections.models import Election, ElectionState
+from ovote.elections.models import Election, ElectionState, ElectionTrustee
 from ovote.errors import Refused
 
 log = logging.getLogger(__name__)
@@ -315,6 +315,13 @@ def verification_keys(session, election):
         return None
     found = commitments(attempt)
     return {i: verification_key(found.values(), i).hex() for i in attempt.indices}
+
+
+def elections_of_trustee(session, user):
+    """The elections `user` is (now) a trustee of, newest first."""
+    return session.scalars(select(Election).join(ElectionTrustee)
+                           .where(ElectionTrustee.user_id == user.id)
+                           .order_by(Election.created_at.desc())).all()
 
 
 def by_slug(session, slug):

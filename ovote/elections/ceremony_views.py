@@ -13,6 +13,8 @@ from ovote.personal_data import cipher
 from ovote.refusals import message_of, status_of
 
 bp = Blueprint("ceremony", __name__, url_prefix="/elections/<slug>/ceremony")
+#: the trustee's list of their ceremonies (the page the navigation links to)
+home_bp = Blueprint("trustee_home", __name__, url_prefix="/trustee")
 WATCHERS = (Role.COMMISSIONER, Role.AUDITOR)
 
 
@@ -31,6 +33,13 @@ def _trustee_page(election, error=None, status=200):
         "elections/ceremony_trustee.html", election=election, attempt=attempt, index=index,
         downloads=ceremony.available_downloads(attempt, index) if index and not attempt.failed
         else [], error=error, fingerprint=short_fingerprint, steps=list(ceremony.Step)), status
+
+
+@home_bp.route("/")
+@roles_required(Role.TRUSTEE)
+def index():
+    return render_template("elections/ceremony_index.html",
+                           elections=ceremony.elections_of_trustee(db.session, current_user))
 
 
 @bp.route("/trustee")

@@ -128,3 +128,12 @@ def test_the_same_file_twice_is_taken_once(app, client, factory, db_session):
     assert count == 1
     assert canonical_json(trustees.made[(1, "init")]) == db_session.scalar(
         select(CeremonyUpload.document))
+
+
+def test_a_trustee_finds_their_ceremonies_from_the_navigation(app, client, factory, db_session):
+    election = make_election(factory)
+    make_election(factory, slug="not-mine-2026")
+    log_in(app, client, election.trustees[1].user)
+    page = client.get("/trustee/").get_data(as_text=True)
+    assert f'href="/elections/{election.slug}/ceremony/trustee"' in page
+    assert "not-mine-2026" not in page and 'href="/trustee/"' in page
