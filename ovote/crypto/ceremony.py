@@ -59,11 +59,11 @@ from ovote.crypto.threshold import deal as deal_polynomial
 STEPS = ("invited", "dealt", "complained", "accepted")
 
 
-def _fail(message: str, code: str = "out_of_order"):
+def refuse(message: str, code: str = "out_of_order"):
     return CeremonyFileError(message, code=code)
 
 
-def _sign(secrets: dict, kind: str, body: dict) -> dict:
+def sign_output(secrets: dict, kind: str, body: dict) -> dict:
     document = sign_document(kind, election=secrets["election"], attempt=secrets["attempt"],
                              trustee=secrets["trustee"], body=body,
                              signing_key=SigningKey(bytes.fromhex(secrets["signing_key"])))
@@ -79,7 +79,7 @@ def _commitments(secrets: dict) -> dict:
     return {int(i): TrusteeCommitment.from_dict(c) for i, c in secrets["commitments"].items()}
 
 
-def _from_server(secrets: dict, data, kinds) -> dict:
+def from_server(secrets: dict, data, kinds) -> dict:
     document = read_document(data)
     expect(document, kinds=kinds, election=secrets["election"], attempt=secrets["attempt"],
            trustee=secrets["trustee"])
@@ -92,9 +92,9 @@ def _check_roster_shape(body: dict, me: int):
     if (isinstance(threshold, bool) or not isinstance(threshold, int) or not isinstance(trustees, list)
             or not all(isinstance(t, int) and not isinstance(t, bool) and t >= 1 for t in trustees)
             or trustees != sorted(set(trustees)) or not 1 <= threshold <= len(trustees)):
-        raise _fail("The invitation's list of trustees or threshold is malformed.", "bad_content")
+        raise refuse("The invitation's list of trustees or threshold is malformed.", "bad_content")
     if me not in trustees:
-        raise _fail(f"This invitation is for trustee {me}, who is not on its list of trustees.",
+        raise refuse(f"This invitation is for trustee {me}, who is not on its list of trustees.",
                     "wrong_trustee")
     return threshold, trustees
 
@@ -106,7 +106,7 @@ def start(data) -> tuple[dict, dict]:
            attempt=invitation["attempt"])
     body = invitation["body"]
     if not isinstance(body, dict) or set(body) != {"threshold", "trustees", "server_key"}:
-        raise _fail("The invitation's content is malformed.", "bad_content")
+        raise refuse("The invitation's content is malformed.", "bad_content")
     server_key = checks.key_from_hex(body["server_key"], what="server key")
     check_signature(invitation, server_key, who="the election server")
     threshold, trustees = _check_roster_shape(body, invitation["trustee"])
@@ -120,7 +120,7 @@ def start(data) -> tuple[dict, dict]:
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
             serialization.NoEncryption()).hex(),
     }
-    init = _sign(secrets, "init", {"signing_key": public_key_of(signing),
+    init = sign_output(secrets, "init", {"signing_key": public_key_of(signing),
                                    "encryption_key": ceremony_public_hex(encryption)})
     return secrets, init
 
@@ -131,27 +131,27 @@ def _encryption_key(secrets: dict) -> X25519PrivateKey:
 
 def deal(secrets: dict, data) -> dict:
     """Check everyone's ceremony keys, deal f_i; returns the deal file."""
-    request = _from_server(secrets, data, "deal-request")
+    request = from_server(secrets, data, "deal-request")
     if secrets["step"] != "invited":
         return secrets["outputs"]["deal"]
     body, me = request["body"], secrets["trustee"]
     if (not isinstance(body, dict) or set(body) != {"threshold", "trustees", "inits"}
             or (body["threshold"], body["trustees"]) != (secrets["threshold"], secrets["trustees"])
             or not isinstance(body["inits"], list)):
-        raise _fail("This file's threshold or list of trustees is not the invitation's.",
+        raise refuse("This file's threshold or list of trustees is not the invitation's.",
                     "bad_content")
     roster = {}
     for item in body["inits"]:
         init = read_document(item)
         trustee = init["trustee"]
         if trustee in roster or trustee not in secrets["trustees"]:
-            raise _fail(f"Trustee {trustee}'s keys are listed twice or unexpected.", "bad_content")
+            raise refuse(f"Trustee {trustee}'s keys are listed twice or unexpected.", "bad_content")
         roster[trustee] = checks.check_init(init, election=secrets["election"],
                                             attempt=secrets["attempt"], trustee=trustee)
     if sorted(roster) != secrets["trustees"]:
-        raise _fail("This file does not hold the ceremony keys of every trustee.", "bad_content")
+        raise refuse("This file does not hold the ceremony keys of every trustee.", "bad_content")
     if roster[me] != secrets["outputs"]["init"]["body"]:
-        raise _fail("The keys listed for you are not the ones in your key file.", "bad_content")
+        raise refuse("The keys listed for you are not the ones in your key file.", "bad_content")
     polynomial, commitment = deal_polynomial(secrets["election"], me, secrets["threshold"])
     sender_key = _encryption_key(secrets)
     shares = [
@@ -162,20 +162,20 @@ def deal(secrets: dict, data) -> dict:
     ]
     secrets.update(roster={str(i): k for i, k in roster.items()},
                    polynomial=polynomial.to_dict(), step="dealt")
-    return _sign(secrets, "deal", {"commitment": commitment.to_dict(), "shares": shares})
+    return sign_output(secrets, "deal", {"commitment": commitment.to_dict(), "shares": shares})
 
 
 def _judge_deals(secrets: dict, deals) -> tuple[dict, dict, list]:
     """Commitments of every dealer, the shares that check, and complaints."""
     roster, me, election = _roster(secrets), secrets["trustee"], secrets["election"]
     if not isinstance(deals, list):
-        raise _fail("This file's content is malformed.", "bad_content")
+        raise refuse("This file's content is malformed.", "bad_content")
     commitments, shares, complaints = {}, {}, []
     for item in deals:
         document = read_document(item)
         dealer = document["trustee"]
         if dealer in commitments or dealer not in roster:
-            raise _fail(f"Trustee {dealer}'s deal is listed twice or unexpected.", "bad_content")
+            raise refuse(f"Trustee {dealer}'s deal is listed twice or unexpected.", "bad_content")
         checks.check_trustee_file(document, "deal", election=election, attempt=secrets["attempt"],
                                   trustee=dealer, roster=roster)
         try:
@@ -187,7 +187,7 @@ def _judge_deals(secrets: dict, deals) -> tuple[dict, dict, list]:
                 election, secrets["threshold"])
             mine = [s for s in document["body"]["shares"] if s.get("recipient") == me]
         except (DecodeError, KeyError, TypeError, AttributeError):
-            raise _fail(f"Trustee {dealer}'s deal is malformed.", "bad_content") from None
+            raise refuse(f"Trustee {dealer}'s deal is malformed.", "bad_content") from None
         if not commitment_ok:
             complaints.append(Complaint(election, me, dealer, "bad_commitment"))
             continue
@@ -206,9 +206,9 @@ def _judge_deals(secrets: dict, deals) -> tuple[dict, dict, list]:
             continue
         shares[dealer] = share
     if sorted(commitments) != secrets["trustees"]:
-        raise _fail("This file does not hold the deal of every trustee.", "bad_content")
+        raise refuse("This file does not hold the deal of every trustee.", "bad_content")
     if commitments[me].to_dict() != secrets["outputs"]["deal"]["body"]["commitment"]:
-        raise _fail("The commitments listed for you are not the ones you made.", "bad_content")
+        raise refuse("The commitments listed for you are not the ones you made.", "bad_content")
     return commitments, shares, complaints
 
 
@@ -220,18 +220,18 @@ def _accept(secrets: dict, commitments: dict, shares: dict) -> dict:
                                     commitments, shares)
     public = verification_key(commitments.values(), me)
     if base_mul(share) != public:  # cannot happen once every share checked; never publish it
-        raise _fail("Your share does not match the commitments.", "bad_share")
+        raise refuse("Your share does not match the commitments.", "bad_share")
     secrets.update(share=share.hex(), verification_key=public.hex(), step="accepted")
     secrets.pop("received", None)
-    return _sign(secrets, "receive", {"accepted": True, "verification_key": public.hex(),
+    return sign_output(secrets, "receive", {"accepted": True, "verification_key": public.hex(),
                                       "complaints": []})
 
 
 def receive(secrets: dict, data) -> dict:
     """Check the shares received (or the settlement of complaints); returns the receive file."""
-    document = _from_server(secrets, data, ("receive-request", "settlement"))
+    document = from_server(secrets, data, ("receive-request", "settlement"))
     if secrets["step"] == "invited":
-        raise _fail("Run `ovote trustee deal` first: you have not dealt your shares yet.")
+        raise refuse("Run `ovote trustee deal` first: you have not dealt your shares yet.")
     if document["kind"] == "settlement":
         return _settle(secrets, document["body"])
     if secrets["step"] != "dealt":
@@ -241,7 +241,7 @@ def receive(secrets: dict, data) -> dict:
     if not complaints:
         return _accept(secrets, commitments, shares)
     secrets.update(received={str(i): s.hex() for i, s in shares.items()}, step="complained")
-    return _sign(secrets, "receive", {"accepted": False, "verification_key": None,
+    return sign_output(secrets, "receive", {"accepted": False, "verification_key": None,
                                       "complaints": [c.to_dict() for c in complaints]})
 
 
@@ -249,18 +249,18 @@ def _settle(secrets: dict, body) -> dict:
     if secrets["step"] == "accepted":
         return secrets["outputs"]["receive"]
     if secrets["step"] != "complained":
-        raise _fail("You have filed no complaint, so there is nothing to settle.")
+        raise refuse("You have filed no complaint, so there is nothing to settle.")
     roster, me, commitments = _roster(secrets), secrets["trustee"], _commitments(secrets)
     shares = {int(i): Scalar.from_hex(s) for i, s in secrets["received"].items()}
     complaints = secrets["outputs"]["receive"]["body"]["complaints"]
     answers = body.get("answers") if isinstance(body, dict) else None
     if not isinstance(answers, list):
-        raise _fail("This file's content is malformed.", "bad_content")
+        raise refuse("This file's content is malformed.", "bad_content")
     for complaint in complaints:
         accused = complaint["accused"]
         found = [read_document(a) for a in answers if isinstance(a, dict) and a.get("trustee") == accused]
         if len(found) != 1:
-            raise _fail(f"This file holds no answer from trustee {accused}.", "bad_answer")
+            raise refuse(f"This file holds no answer from trustee {accused}.", "bad_answer")
         answer_body = checks.check_trustee_file(
             found[0], "answer", election=secrets["election"], attempt=secrets["attempt"],
             trustee=accused, roster=roster)
@@ -268,10 +268,10 @@ def _settle(secrets: dict, body) -> dict:
             mine = [a for a in answer_body["answers"] if a["accuser"] == me]
             share = Scalar.from_hex(mine[0]["share"]) if len(mine) == 1 else None
         except (DecodeError, KeyError, TypeError):
-            raise _fail(f"Trustee {accused}'s answer is malformed.", "bad_answer") from None
+            raise refuse(f"Trustee {accused}'s answer is malformed.", "bad_answer") from None
         if complaint["reason"] == "bad_commitment" or share is None or not check_share(
                 commitments[accused], me, share):
-            raise _fail(f"Trustee {accused}'s answer does not settle your complaint: the "
+            raise refuse(f"Trustee {accused}'s answer does not settle your complaint: the "
                         "ceremony cannot go on with this trustee. Tell the commission.", "bad_share")
         shares[accused] = share
     return _accept(secrets, commitments, shares)
@@ -279,28 +279,28 @@ def _settle(secrets: dict, body) -> dict:
 
 def answer(secrets: dict, data) -> dict:
     """Answer the complaints against this trustee; returns the answer file."""
-    request = _from_server(secrets, data, "answer-request")
+    request = from_server(secrets, data, "answer-request")
     if secrets["step"] == "invited":
-        raise _fail("Run `ovote trustee deal` first: you have not dealt your shares yet.")
+        raise refuse("Run `ovote trustee deal` first: you have not dealt your shares yet.")
     roster, me = _roster(secrets), secrets["trustee"]
     items = request["body"].get("complaints")
     if not isinstance(items, list) or not items:
-        raise _fail("This file holds no complaint against you.", "bad_content")
+        raise refuse("This file holds no complaint against you.", "bad_content")
     polynomial, answers = Polynomial.from_dict(secrets["polynomial"]), []
     for item in items:
         document = read_document(item)
         accuser = document["trustee"]
         if document["body"].get("accepted") is not False:
-            raise _fail(f"Trustee {accuser}'s file holds no complaint.", "bad_content")
+            raise refuse(f"Trustee {accuser}'s file holds no complaint.", "bad_content")
         status, complaints = checks.check_receive(
             document, election=secrets["election"], attempt=secrets["attempt"], trustee=accuser,
             roster=roster, commitments={})
         against_me = [c for c in complaints if c.accused == me] if status == "complaints" else []
         if len(against_me) != 1:
-            raise _fail(f"Trustee {accuser}'s file holds no complaint against you.", "bad_content")
+            raise refuse(f"Trustee {accuser}'s file holds no complaint against you.", "bad_content")
         answers.append(answer_complaint(polynomial, against_me[0],
                                         trustees=max(roster)).to_dict())
     answers.sort(key=lambda a: a["accuser"])
     if len({a["accuser"] for a in answers}) != len(answers):
-        raise _fail("The same complaint is listed twice.", "bad_content")
-    return _sign(secrets, "answer", {"answers": answers})
+        raise refuse("The same complaint is listed twice.", "bad_content")
+    return sign_output(secrets, "answer", {"answers": answers})

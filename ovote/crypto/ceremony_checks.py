@@ -31,7 +31,6 @@ from ovote.crypto.ceremony_files import (
 )
 from ovote.crypto.complaints import ComplaintAnswer, Verdict, judge_complaint
 from ovote.crypto.errors import DecodeError
-from ovote.crypto.group import Point
 from ovote.crypto.share_encryption import EncryptedShare
 from ovote.crypto.threshold import Complaint, TrusteeCommitment, verification_key
 
@@ -170,13 +169,6 @@ def check_answer(document: dict, *, election: str, attempt: int, trustee: int,
              "bad_answer")
     return [judge_complaint(c, commitment, by_accuser[c.accuser], election_id=election,
                             threshold=threshold) for c in complaints]
-
-
-def check_verification_key(text, *, what: str) -> Point:
-    try:
-        return Point.from_hex(text)
-    except DecodeError:
-        raise CeremonyFileError(f"{what} is not a valid point.", code="bad_content") from None
 
 
 def public_outcome(commitments: Mapping[int, TrusteeCommitment]) -> dict:

@@ -17,7 +17,7 @@ against the board (it does not hold it); `ovote verify` does that.
 
 from typing import Mapping
 
-from ovote.crypto.ceremony import _fail, _from_server, _sign
+from ovote.crypto.ceremony import from_server, refuse, sign_output
 from ovote.crypto.ceremony_checks import check_trustee_file
 from ovote.crypto.elgamal import Ciphertext
 from ovote.crypto.errors import DecodeError
@@ -35,11 +35,11 @@ def _check_definition(secrets: dict, definition) -> bytes:
         joint_key_of(definition)
         slug = definition["manifest"]["slug"]
     except (DecodeError, KeyError, TypeError, ValueError):
-        raise _fail("The election definition in this file is malformed.", "bad_content") from None
+        raise refuse("The election definition in this file is malformed.", "bad_content") from None
     mine = {int(i): c["commitments"] for i, c in secrets["commitments"].items()}
     if slug != secrets["election"] or definition["threshold"] != secrets["threshold"] \
             or trustees != mine:
-        raise _fail("This election definition is not the one your key ceremony made (its "
+        raise refuse("This election definition is not the one your key ceremony made (its "
                     "trustees' commitments differ): do not decrypt, tell the commission.",
                     "bad_content")
     return election_fingerprint(definition)
@@ -49,18 +49,18 @@ def _options_per_contest(definition) -> dict:
     try:
         return {c["id"]: len(c["options"]) for c in definition["manifest"]["contests"]}
     except (KeyError, TypeError):
-        raise _fail("The election definition in this file is malformed.", "bad_content") from None
+        raise refuse("The election definition in this file is malformed.", "bad_content") from None
 
 
 def decrypt(secrets: dict, data) -> dict:
     """Partial decryptions of every sum of the tally; returns the decryption file."""
-    request = _from_server(secrets, data, "decrypt-request")
+    request = from_server(secrets, data, "decrypt-request")
     if secrets["step"] != "accepted":
-        raise _fail("Your key ceremony is not finished: there is no share to decrypt with yet.")
+        raise refuse("Your key ceremony is not finished: there is no share to decrypt with yet.")
     body = request["body"]
     if not isinstance(body, dict) or set(body) != {"definition", "tally"} \
             or not isinstance(body["tally"], list):
-        raise _fail("This file's content is malformed.", "bad_content")
+        raise refuse("This file's content is malformed.", "bad_content")
     fingerprint = _check_definition(secrets, body["definition"])
     options = _options_per_contest(body["definition"])
     me, share = secrets["trustee"], Scalar.from_hex(secrets["share"])
@@ -71,19 +71,19 @@ def decrypt(secrets: dict, data) -> dict:
                 or group["contest"] not in options or not isinstance(group["sums"], list) \
                 or len(group["sums"]) != options[group["contest"]] \
                 or (group["contest"], group["group"]) in seen:
-            raise _fail("A group of this tally is malformed (or listed twice).", "bad_content")
+            raise refuse("A group of this tally is malformed (or listed twice).", "bad_content")
         seen.add((group["contest"], group["group"]))
         try:
             sums = [Ciphertext.from_dict(s, allow_identity=True) for s in group["sums"]]
         except DecodeError as exc:
-            raise _fail(f"A sum of this tally is not valid: {exc}", "bad_content") from None
+            raise refuse(f"A sum of this tally is not valid: {exc}", "bad_content") from None
         shares = []
         for ciphertext in sums:
             partial = partial_decrypt(fingerprint, me, share, ciphertext.alpha, public)
             shares.append({"D": partial.share.hex(), "proof": partial.proof.to_dict()})
         lines.append({"contest": group["contest"], "group": group["group"], "trustee": me,
                       "shares": shares})
-    return _sign(secrets, "decryption", {"fingerprint": fingerprint.hex(), "decryptions": lines})
+    return sign_output(secrets, "decryption", {"fingerprint": fingerprint.hex(), "decryptions": lines})
 
 
 def verify_decryption_line(line: Mapping, *, fingerprint: bytes, group: Mapping,
@@ -117,10 +117,10 @@ def verify_decryption_file(document: dict, *, election: str, attempt: int, trust
     lines = body.get("decryptions") if isinstance(body, dict) else None
     if body.get("fingerprint") != fingerprint.hex() or not isinstance(lines, list) \
             or sorted((ln.get("contest"), ln.get("group")) for ln in lines) != sorted(groups):
-        raise _fail("This decryption file is not for this tally.", "bad_content")
+        raise refuse("This decryption file is not for this tally.", "bad_content")
     for line in lines:
         group = groups[(line["contest"], line["group"])]
         if line.get("trustee") != trustee or not verify_decryption_line(
                 line, fingerprint=fingerprint, group=group, verification_keys=verification_keys):
-            raise _fail(f"A partial decryption of trustee {trustee} does not verify.", "bad_share")
+            raise refuse(f"A partial decryption of trustee {trustee} does not verify.", "bad_share")
     return lines
