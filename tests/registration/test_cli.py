@@ -19,7 +19,8 @@ def test_constituencies_are_added_and_listed(app, db_session):
     assert db_session.query(Constituency).count() == 1
 
 
-def test_the_demo_loads_a_registry_and_a_queue_for_paris(app, db_session):
+def test_the_demo_loads_a_registry_and_a_queue_for_paris(app, db_session, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_TRUSTEE_DIR", str(tmp_path))  # not the source tree
     result = run(app, "demo")
     assert result.exit_code == 0, result.output
     assert "consulate PAR has two submitted applications" in result.output
