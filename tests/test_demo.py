@@ -1,5 +1,5 @@
 from ovote.accounts.models import Role, User
-from ovote.cli import main
+from ovote.console import main
 from ovote.consulates.models import Consulate
 from ovote.elections.models import Election, ElectionState
 from click.testing import CliRunner
@@ -28,8 +28,8 @@ def test_demo_loads_data_and_prints_logins(app, db_session, tmp_path, monkeypatc
     assert (db_session.query(Consulate).count(), db_session.query(User).count()) == (consulates, users)
 
 
-def test_demo_is_refused_in_production(app, db_session, monkeypatch):
-    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+def test_demo_is_refused_in_production(app, db_session, reconfigure):
+    reconfigure(ENV_NAME="production")
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
     assert "refusing to load demo data in production" in result.output

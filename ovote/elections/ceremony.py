@@ -43,13 +43,13 @@ log = logging.getLogger(__name__)
 MAX_FILE = 1 << 20
 #: CeremonyFileError code -> refusal code (ovote.refusals, "elections: key ceremony").
 REFUSAL_OF = {
-    "not_a_ceremony_file": "ceremony_not_a_file", "wrong_version": "ceremony_wrong_version",
-    "wrong_kind": "ceremony_wrong_kind", "wrong_election": "ceremony_wrong_election",
-    "wrong_trustee": "ceremony_wrong_trustee", "wrong_attempt": "ceremony_wrong_attempt",
-    "bad_file_signature": "ceremony_bad_signature", "bad_commitment": "ceremony_bad_proof",
-    "bad_share": "ceremony_share_mismatch", "bad_complaint": "ceremony_bad_complaint",
-    "bad_answer": "ceremony_bad_answer", "bad_verification_key": "ceremony_bad_verification_key",
-    "bad_content": "ceremony_bad_content", "out_of_order": "ceremony_out_of_order",
+    "not_a_ceremony_file": "ceremony.not_a_file", "wrong_version": "ceremony.wrong_version",
+    "wrong_kind": "ceremony.wrong_kind", "wrong_election": "ceremony.wrong_election",
+    "wrong_trustee": "ceremony.wrong_trustee", "wrong_attempt": "ceremony.wrong_attempt",
+    "bad_file_signature": "ceremony.bad_signature", "bad_commitment": "ceremony.bad_proof",
+    "bad_share": "ceremony.share_mismatch", "bad_complaint": "ceremony.bad_complaint",
+    "bad_answer": "ceremony.bad_answer", "bad_verification_key": "ceremony.bad_verification_key",
+    "bad_content": "ceremony.bad_content", "out_of_order": "ceremony.out_of_order",
 }
 #: The trustee's file kind -> the step it is.
 STEP_OF_KIND = {"init": Step.INIT, "deal": Step.DEAL, "receive": Step.RECEIVE,
@@ -57,7 +57,7 @@ STEP_OF_KIND = {"init": Step.INIT, "deal": Step.DEAL, "receive": Step.RECEIVE,
 
 
 def _refused(exc: CeremonyFileError) -> Refused:
-    return Refused(REFUSAL_OF.get(exc.code, "ceremony_bad_content"), detail=str(exc))
+    return Refused(REFUSAL_OF.get(exc.code, "ceremony.bad_content"), detail=str(exc))
 
 
 # -- the current attempt -------------------------------------------------------------
@@ -105,13 +105,13 @@ def current_attempt(session, election, *, cipher):
 def _running(session, election, user, *, cipher):
     """(attempt, index) for `user` uploading or downloading; refuses otherwise."""
     if election.state is not ElectionState.CEREMONY:
-        raise Refused("ceremony_not_running", state=election.state.label)
+        raise Refused("ceremony.not_running", state=election.state.label)
     attempt = current_attempt(session, election, cipher=cipher)
     index = attempt.index_of(user.id)
     if index is None:
-        raise Refused("ceremony_not_trustee", slug=election.slug)
+        raise Refused("ceremony.not_trustee", slug=election.slug)
     if attempt.failed:
-        raise Refused("ceremony_failed", culprits=_names(attempt.culprits))
+        raise Refused("ceremony.failed", culprits=_names(attempt.culprits))
     return attempt, index
 
 
@@ -165,7 +165,7 @@ def download(session, election, user, kind, *, cipher):
     """The signed server file `kind` for `user`; refuses one that is not available yet."""
     attempt, index = _running(session, election, user, cipher=cipher)
     if kind not in available_downloads(attempt, index):
-        raise Refused("ceremony_not_available")
+        raise Refused("ceremony.not_available")
     bound = {"election": election.slug, "attempt": attempt.number, "trustee": index}
     if kind == "invitation":
         body = {"threshold": attempt.threshold, "trustees": attempt.indices,
@@ -200,7 +200,7 @@ def upload(session, election, user, data: bytes, *, cipher):
     check public data allows (see the module's docstring).
     """
     if len(data) > MAX_FILE:
-        raise Refused("ceremony_too_large")
+        raise Refused("ceremony.too_large")
     attempt, index = _running(session, election, user, cipher=cipher)
     try:
         document = read_document(data)
@@ -214,7 +214,7 @@ def upload(session, election, user, data: bytes, *, cipher):
         if earlier is not None:
             if earlier.document == canonical_json(document):
                 return earlier  # the same file again: nothing to do
-            raise Refused("ceremony_already_uploaded", step=step.label)
+            raise Refused("ceremony.already_uploaded", step=step.label)
         accepted, verdicts = _check(attempt, index, step, document)
     except CeremonyFileError as exc:
         raise _refused(exc) from None
@@ -225,7 +225,7 @@ def upload(session, election, user, data: bytes, *, cipher):
             attempt.uploads.append(kept)
             session.flush()
     except IntegrityError:
-        raise Refused("ceremony_already_uploaded", step=step.label) from None
+        raise Refused("ceremony.already_uploaded", step=step.label) from None
     record(session, actor=user, action=f"election.ceremony.{step.value}",
            target=election.audit_target,
            details={"attempt": attempt.number, "trustee": index,
@@ -349,7 +349,7 @@ def name_silent_trustees(session, election, *, actor):
     attempt = latest_attempt(session, election)
     pending = [c for c in attempt.complaints if c.verdict is Verdict.PENDING] if attempt else []
     if not pending or not _everyone(attempt, Step.RECEIVE) or attempt.failed:
-        raise Refused("ceremony_no_silent_trustee")
+        raise Refused("ceremony.no_silent_trustee")
     found = commitments(attempt)
     for row in pending:
         verdict = judge_complaint(_complaint(attempt, row), found[row.accused], None,
@@ -376,7 +376,7 @@ def restart_without_culprits(session, election, *, actor):
 
     attempt = latest_attempt(session, election)
     if attempt is None or not attempt.failed or election.state is not ElectionState.CEREMONY:
-        raise Refused("ceremony_no_culprit")
+        raise Refused("ceremony.no_culprit")
     culprits = {e["user_id"] for e in attempt.roster if e["index"] in attempt.culprits}
     definition.abandon_ceremony(session, election, actor=actor)
     for trustee in sorted((t for t in election.trustees if t.user_id in culprits),

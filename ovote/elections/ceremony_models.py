@@ -21,7 +21,7 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Enum, ForeignK
                         String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ovote.accounts.models import utcnow
+from ovote.clock import utcnow
 from ovote.extensions import db
 
 

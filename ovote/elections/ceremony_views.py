@@ -1,5 +1,5 @@
 """Key ceremony pages: trustees download and upload their files, the commission follows."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,10 +7,11 @@ from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
 from ovote.crypto.ceremony_files import dump_document, short_fingerprint
 from ovote.elections import ceremony
+from ovote.elections.ceremony_forms import CeremonyUploadForm
 from ovote.errors import Refused
 from ovote.extensions import db
-from ovote.personal_data import cipher
 from ovote.refusals import message_of, status_of
+from ovote.runtime import runtime
 
 bp = Blueprint("ceremony", __name__, url_prefix="/elections/<slug>/ceremony")
 #: the trustee's list of their ceremonies (the page the navigation links to)
@@ -26,7 +27,7 @@ def _election(slug):
 
 
 def _trustee_page(election, error=None, status=200):
-    attempt = ceremony.current_attempt(db.session, election, cipher=cipher())
+    attempt = ceremony.current_attempt(db.session, election, cipher=runtime().cipher)
     db.session.commit()  # a newly started attempt is kept even if nothing else happens
     index = attempt.index_of(current_user.id) if attempt else None
     return render_template(
@@ -53,7 +54,7 @@ def trustee(slug):
 def download(slug, kind):
     election = _election(slug)
     try:
-        document = ceremony.download(db.session, election, current_user, kind, cipher=cipher())
+        document = ceremony.download(db.session, election, current_user, kind, cipher=runtime().cipher)
     except Refused as exc:
         return _trustee_page(election, message_of(exc), status_of(exc))
     db.session.commit()
@@ -66,10 +67,11 @@ def download(slug, kind):
 @roles_required(Role.TRUSTEE)
 def upload(slug):
     election = _election(slug)
-    sent = request.files.get("file")
+    form = CeremonyUploadForm()
+    sent = form.file.data if form.file.data and hasattr(form.file.data, "read") else None
     try:
         kept = ceremony.upload(db.session, election, current_user,
-                               sent.read(ceremony.MAX_FILE + 1) if sent else b"", cipher=cipher())
+                               sent.read(ceremony.MAX_FILE + 1) if sent else b"", cipher=runtime().cipher)
     except Refused as exc:
         db.session.rollback()
         return _trustee_page(election, message_of(exc), status_of(exc))
@@ -82,7 +84,7 @@ def upload(slug):
 @roles_required(*WATCHERS)
 def status(slug):
     election = _election(slug)
-    attempt = ceremony.current_attempt(db.session, election, cipher=cipher())
+    attempt = ceremony.current_attempt(db.session, election, cipher=runtime().cipher)
     db.session.commit()
     return render_template("elections/ceremony_status.html", election=election, attempt=attempt,
                            steps=list(ceremony.Step), emails=ceremony.trustee_emails(

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import click
 from flask import current_app
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.elections import documents, freezing, keys, services, timeline
 from ovote.elections.ceremony_link import ceremony_outcome
 from ovote.elections.outreach import send_notices

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ovote.cli import main
+from ovote.console import main
 from ovote.crypto.ceremony_files import read_document, sign_document
 from ovote.crypto.ceremony_checks import public_outcome
 from ovote.crypto.ceremony_decrypt import verify_decryption_file
@@ -229,7 +229,7 @@ def test_the_installed_command_builds_no_app_and_runs_a_step(folder):
     assert done.returncode == 0, done.stderr
     assert "You are trustee 1 of election demo-2026 (2 of 3" in done.stdout
     relay.upload_init(1, out_file(relay, 1, "init"))
-    probe = ("import sys\nfrom ovote.cli import main\n"
+    probe = ("import sys\nfrom ovote.console import main\n"
              "try:\n    main(['trustee', 'status', '--key-file', sys.argv[1]])\n"
              "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
              "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy'))\n"

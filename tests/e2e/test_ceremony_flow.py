@@ -12,9 +12,9 @@ import pyotp
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from nacl.signing import SigningKey
 
-from ovote.accounts import services as accounts
 from ovote.accounts.models import Role
-from ovote.accounts.totp import _CONTEXT
+from ovote.accounts.staff import create_staff
+from ovote.accounts.totp import sealed_secret
 from ovote.crypto.ceremony_files import dump_document, read_document, sign_document
 from ovote.crypto.group import Scalar
 from ovote.crypto.keyfile import KeyFile
@@ -23,7 +23,7 @@ from ovote.crypto.threshold import Polynomial
 from ovote.elections import ceremony
 from ovote.elections.models import Election, ElectionState, ElectionTrustee
 from ovote.extensions import db
-from ovote.personal_data import cipher
+from ovote.runtime import runtime
 from tests.e2e.conftest import fits_the_screen
 
 SLUG = "e2e-ceremony"
@@ -33,15 +33,17 @@ OVOTE = Path(sys.executable).with_name("ovote")
 
 def prepare(live_server):
     secrets = {}
-    with live_server.app.test_request_context():
+    rt = runtime(live_server.app)
+    with live_server.app.app_context():
         election = Election(slug=SLUG, title={"en": "Browser ceremony"}, timezone="UTC",
                             threshold=2, state=ElectionState.CEREMONY)
         for index in (1, 2, 3):
             email = f"trustee{index}@e2e.example"
-            user = accounts.create_staff(db.session, actor="cli", email=email, role=Role.TRUSTEE,
-                                         password=PASSWORD)
+            user = create_staff(db.session, actor="cli", email=email, role=Role.TRUSTEE,
+                                password=PASSWORD, settings=rt.settings, passwords=rt.passwords,
+                                cipher=rt.cipher, mailer=rt.mailer)
             secrets[index] = pyotp.random_base32()
-            user.totp_secret_enc = cipher().seal(secrets[index], context=_CONTEXT)
+            user.totp_secret_enc = sealed_secret(secrets[index], cipher=rt.cipher)
             election.trustees.append(ElectionTrustee(index=index, user=user))
         db.session.add(election)
         db.session.commit()

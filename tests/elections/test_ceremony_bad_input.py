@@ -52,26 +52,26 @@ def _wrong_key(trustees):
 CASES = {
     "another election": ("init", 1, lambda t: _changed(t, 1, "init",
                                                         lambda d: d.update(election="other-2026")),
-                         "ceremony_wrong_election"),
-    "another trustee's file": ("init", 2, lambda t: t.made[(1, "init")], "ceremony_wrong_trustee"),
+                         "ceremony.wrong_election"),
+    "another trustee's file": ("init", 2, lambda t: t.made[(1, "init")], "ceremony.wrong_trustee"),
     "an earlier attempt": ("init", 1, lambda t: _changed(t, 1, "init", lambda d: d.update(attempt=0)),
-                           "ceremony_wrong_attempt"),
-    "a server file": ("init", 1, lambda t: t.download(1, "invitation"), "ceremony_wrong_kind"),
-    "a changed file": ("init", 1, _wrong_key, "ceremony_bad_signature"),
-    "not a ceremony file": ("init", 1, lambda t: b"\xff not json", "ceremony_not_a_file"),
+                           "ceremony.wrong_attempt"),
+    "a server file": ("init", 1, lambda t: t.download(1, "invitation"), "ceremony.wrong_kind"),
+    "a changed file": ("init", 1, _wrong_key, "ceremony.bad_signature"),
+    "not a ceremony file": ("init", 1, lambda t: b"\xff not json", "ceremony.not_a_file"),
     "a commitment whose Schnorr proof fails": ("dealing", 1, lambda t: _changed(
-        t, 1, "deal", _bad_proof), "ceremony_bad_proof"),
+        t, 1, "deal", _bad_proof), "ceremony.bad_proof"),
     "a receive before everyone dealt": ("dealing", 1, lambda t: _receive_doc(
         t, 1, {"accepted": True, "verification_key": "00" * 32, "complaints": []}),
-        "ceremony_out_of_order"),
+        "ceremony.out_of_order"),
     "an acceptance of a share that does not match the commitments": ("receiving", 1, lambda t: _receive_doc(
         t, 1, {"accepted": True, "verification_key": t.made[(2, "init")]["body"]["signing_key"],
-               "complaints": []}), "ceremony_bad_verification_key"),
-    "a complaint by trustee 0": ("receiving", 1, _complaint(0, 2), "ceremony_bad_complaint"),
-    "a complaint against oneself": ("receiving", 1, _complaint(1, 1), "ceremony_bad_complaint"),
-    "a complaint against a non-trustee": ("receiving", 1, _complaint(1, 9), "ceremony_bad_complaint"),
+               "complaints": []}), "ceremony.bad_verification_key"),
+    "a complaint by trustee 0": ("receiving", 1, _complaint(0, 2), "ceremony.bad_complaint"),
+    "a complaint against oneself": ("receiving", 1, _complaint(1, 1), "ceremony.bad_complaint"),
+    "a complaint against a non-trustee": ("receiving", 1, _complaint(1, 9), "ceremony.bad_complaint"),
     "an answer when no one complained": ("receiving", 1, lambda t: _signed(
-        t, 1, "answer", {"answers": []}), "ceremony_out_of_order"),
+        t, 1, "answer", {"answers": []}), "ceremony.out_of_order"),
 }
 
 
