@@ -11,6 +11,7 @@ import ovote
 from ovote.accounts.models import Role, User
 from ovote.audit.models import AuditEvent
 from ovote.consulates.models import Constituency, Consulate
+from ovote.elections.models import Election, ElectionState, ElectionTrustee
 from ovote.form_input import Form
 from ovote.registration.models import Application, ApplicationState
 from tests.conftest import PASSWORD, csrf_token
@@ -155,7 +156,7 @@ def _all_field_names():
                   - {"csrf_token"})
 
 
-@pytest.mark.parametrize("role", [None, Role.VOTER, Role.OFFICIAL, Role.COMMISSIONER])
+@pytest.mark.parametrize("role", [None, Role.VOTER, Role.OFFICIAL, Role.COMMISSIONER, Role.TRUSTEE])
 def test_no_post_endpoint_answers_500_to_numbers_where_text_is_expected(app, client, db_session,
                                                                        reg, factory, login_as, role):
     """Every POST route of the app, for every kind of user, with every form field sent as a
@@ -165,11 +166,19 @@ def test_no_post_endpoint_answers_500_to_numbers_where_text_is_expected(app, cli
         login_as(application.voter)
     elif role is not None:
         login_as(factory.user(role, consulate=application.consulate if role is Role.OFFICIAL else None))
+    # an election in its key ceremony, with the logged-in trustee on its roster
+    election = Election(slug="numbers", title={"en": "Numbers"}, timezone="UTC", threshold=1,
+                        state=ElectionState.CEREMONY)
+    if role is Role.TRUSTEE:
+        election.trustees.append(ElectionTrustee(index=1, user=factory.user(Role.TRUSTEE)))
+        login_as(election.trustees[0].user)
+    db_session.add(election)
+    db_session.commit()
     body = json.dumps({name: 5 for name in _all_field_names()})
     token = csrf_token(client, "/auth/login" if role is None else "/account")
     arguments = {"application_id": application.id, "user_id": application.voter.id,
                  "code": application.consulate.code, "step": "identity", "token": "x",
-                 "action": "activate"}
+                 "action": "activate", "slug": election.slug, "move": "open"}
     posted = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:

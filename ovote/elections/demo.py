@@ -89,16 +89,16 @@ def _verified_voter(session, *, settings, cipher, passwords, mailer, documents):
                         mailer=mailer)
 
 
-def _define(session):
+def _define(session, *, settings):
     election = services.create_election(
-        session, actor="cli", slug=SLUG, threshold=2, timezone_name="UTC",
+        session, actor="cli", slug=SLUG, threshold=2, timezone_name="UTC", settings=settings,
         title={"en": "Demo election 2026", "fr": "Élection de démonstration 2026"})
     for code, labels, low, high, options in CONTESTS:
         services.add_contest(session, election, actor="cli", code=code, labels=labels,
-                             min_selections=low, max_selections=high)
+                             settings=settings, min_selections=low, max_selections=high)
         for option, name in options:
             services.add_option(session, election, code, actor="cli", code=option,
-                                labels={"en": name, "fr": name})
+                                labels={"en": name, "fr": name}, settings=settings)
     for code, (contests, places) in STYLES.items():
         services.add_ballot_style(session, election, actor="cli", code=code, contests=contests,
                                   constituencies=places)
@@ -145,10 +145,10 @@ def load(session, *, folder: Path, run_trustee, settings, cipher, passwords, mai
             old.unlink()
     _verified_voter(session, settings=settings, cipher=cipher, passwords=passwords, mailer=mailer,
                     documents=documents)
-    election = _define(session)
+    election = _define(session, settings=settings)
     session.commit()
     _ceremony(session, election, folder, cipher=cipher, run_trustee=run_trustee)
-    election = freezing.freeze(session, election, actor="cli",
+    election = freezing.freeze(session, election, actor="cli", cipher=cipher,
                                ceremony=ceremony_link.ceremony_outcome(session, election))
     timeline.open_election(session, election, actor="cli")
     session.commit()

@@ -8,7 +8,6 @@ from ovote.crypto.elgamal import ZERO_CIPHERTEXT, encrypt
 from ovote.crypto.group import Point
 from ovote.elections import ceremony, ceremony_link, documents, freezing
 from ovote.elections.models import ElectionState
-from ovote.personal_data import DataCipher
 from tests.conftest import log_in
 from tests.crypto.test_ceremony import _cheat_on_share
 from tests.elections.ceremony_helpers import Trustees, resign
@@ -16,16 +15,15 @@ from tests.elections.factories import PooledUnitKeys, build_election
 
 
 def test_the_ceremony_outcome_freezes_the_election_and_its_trustees_decrypt(
-        app, client, factory, db_session):
+        app, client, factory, db_session, cipher):
     built = build_election(factory, state="ceremony")
     trustees = Trustees(app, client, built.election)
     trustees.init()
     trustees.deal()
     trustees.receive()
-    with app.test_request_context():
-        election = freezing.freeze(db_session, built.election, actor="test",
-                                   ceremony=ceremony_link.ceremony_outcome(db_session, built.election),
-                                   make_keys=PooledUnitKeys())
+    election = freezing.freeze(db_session, built.election, actor="test", cipher=cipher,
+                               ceremony=ceremony_link.ceremony_outcome(db_session, built.election),
+                               make_keys=PooledUnitKeys())
     assert election.state is ElectionState.FROZEN
     definition = documents.definition_of(election)
     assert [t["commitments"] for t in definition["trustees"]] == [
@@ -37,7 +35,7 @@ def test_the_ceremony_outcome_freezes_the_election_and_its_trustees_decrypt(
     tally = [{"contest": contest["id"], "group": "PAR", "units": ["PAR-S1"], "counted": 1,
               "sums": sums}]
     attempt = ceremony.latest_attempt(db_session, election)
-    server_key = ceremony.server_signing_key(attempt, DataCipher.from_config(app.config))
+    server_key = ceremony.server_signing_key(attempt, cipher)
     keys = {i: Point.from_hex(k) for i, k in ceremony.verification_keys(db_session, election).items()}
     for j in (1, 3):
         request = ceremony.checks.issue("decrypt-request", election=election.slug,
