@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
+from ovote.audit.services import record_view
 from ovote.crypto.ceremony_files import dump_document, short_fingerprint
 from ovote.elections import ceremony
 from ovote.elections.ceremony_forms import CeremonyUploadForm
@@ -86,6 +87,9 @@ def status(slug):
     election = _election(slug)
     attempt = ceremony.current_attempt(db.session, election, cipher=runtime().cipher)
     db.session.commit()
+    # the page lists the trustees' e-mail addresses, as the staff list does
+    record_view(db.session, actor=current_user, action="election.ceremony.status_view",
+                target=election.audit_target)
     return render_template("elections/ceremony_status.html", election=election, attempt=attempt,
                            steps=list(ceremony.Step), emails=ceremony.trustee_emails(
                                db.session, attempt))

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from ovote.accounts.models import Role
 from ovote.audit.models import AuditEvent
+from ovote.audit.services import actor_of
 from ovote.crypto.canonical import canonical_json
 from ovote.crypto.group import Point
 from ovote.crypto.threshold import TrusteeCommitment, verification_key
@@ -46,10 +47,16 @@ def test_the_commission_sees_who_has_done_which_step(app, client, factory, db_se
     election = make_election(factory)
     trustees = Trustees(app, client, election)
     trustees.init([1, 2])
-    log_in(app, client, factory.user(Role.COMMISSIONER))
+    commissioner = factory.user(Role.COMMISSIONER)
+    log_in(app, client, commissioner)
     page = client.get(f"/elections/{election.slug}/ceremony/").get_data(as_text=True)
     rows = page.split("<tbody>")[1].split("</tr>")
     assert "done" in rows[0] and "done" in rows[1] and "done" not in rows[2]
+    assert election.trustees[0].user.email in rows[0]
+    # the page shows the trustees' e-mail addresses: the view is in the audit log
+    viewed = db_session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "election.ceremony.status_view")).all()
+    assert [(e.actor, e.target) for e in viewed] == [(actor_of(commissioner), election.audit_target)]
 
 
 def test_a_cheating_dealer_is_named_and_the_attempt_refuses_more_files(
