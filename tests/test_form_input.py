@@ -11,10 +11,10 @@ import ovote
 from ovote.accounts.models import Role, User
 from ovote.audit.models import AuditEvent
 from ovote.consulates.models import Constituency, Consulate
-from ovote.elections.models import Election, ElectionState, ElectionTrustee
 from ovote.form_input import Form
 from ovote.registration.models import Application, ApplicationState
 from tests.conftest import PASSWORD, csrf_token
+from tests.elections.factories import build_election
 from tests.registration.conftest import reg  # noqa: F401  (the registration factory fixture)
 
 NOT_TEXT = "was not sent as text. Fill in the form on the page and send it again."
@@ -166,24 +166,25 @@ def test_no_post_endpoint_answers_500_to_numbers_where_text_is_expected(app, cli
         login_as(application.voter)
     elif role is not None:
         login_as(factory.user(role, consulate=application.consulate if role is Role.OFFICIAL else None))
-    # an election in its key ceremony, with the logged-in trustee on its roster
-    election = Election(slug="numbers", title={"en": "Numbers"}, timezone="UTC", threshold=1,
-                        state=ElectionState.CEREMONY)
+    election = build_election(factory, state="draft").election
+    # the key ceremony's pages take an election in its ceremony, posted to by one of its trustees
+    in_ceremony = build_election(factory, state="ceremony", slug="numbers-ceremony").election
     if role is Role.TRUSTEE:
-        election.trustees.append(ElectionTrustee(index=1, user=factory.user(Role.TRUSTEE)))
-        login_as(election.trustees[0].user)
-    db_session.add(election)
-    db_session.commit()
-    body = json.dumps({name: 5 for name in _all_field_names()})
+        login_as(in_ceremony.trustees[0].user)
+    # the texts in every language are fields made at run time (ovote.elections.forms)
+    texts = [f"{prefix}_{language}" for prefix in ("title", "label") for language in ("en", "fr")]
+    body = json.dumps({name: 5 for name in _all_field_names() + texts})
     token = csrf_token(client, "/auth/login" if role is None else "/account")
     arguments = {"application_id": application.id, "user_id": application.voter.id,
                  "code": application.consulate.code, "step": "identity", "token": "x",
-                 "action": "activate", "slug": election.slug, "move": "open"}
+                 "action": "activate", "move": "open"}
     posted = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
             continue
-        url = rule.build({name: arguments[name] for name in rule.arguments})[1]
+        values = {**arguments, "slug": in_ceremony.slug if rule.endpoint.startswith("ceremony.")
+                  else election.slug}
+        url = rule.build({name: values[name] for name in rule.arguments})[1]
         response = client.post(url, data=body, content_type="application/json",
                                headers={"X-CSRFToken": token, "Accept": "application/json"})
         assert response.status_code < 500, (url, response.status_code)
