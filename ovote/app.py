@@ -17,6 +17,8 @@ from ovote.audit.views import bp as audit_bp
 from ovote.cli.server import init_cli
 from ovote.consulates.constituency_views import bp as constituencies_bp
 from ovote.consulates.views import bp as consulates_bp
+from ovote.elections.ceremony_views import bp as ceremony_bp
+from ovote.elections.ceremony_views import home_bp as trustee_home_bp
 from ovote.elections.manage_views import bp as manage_elections_bp
 from ovote.elections.views import bp as elections_bp
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -83,7 +85,8 @@ def create_app(config=None):
 
     web.init_app(app)
     for blueprint in (accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp, review_bp,
-                      overview_bp, constituencies_bp, api_bp, elections_bp, manage_elections_bp):
+                      overview_bp, constituencies_bp, api_bp, elections_bp, manage_elections_bp,
+                      ceremony_bp, trustee_home_bp):
         app.register_blueprint(blueprint)
     init_cli(app)
     return app

@@ -13,6 +13,7 @@ import click
 
 #: name -> "module:attribute" of the commands that build no app
 PURE_COMMANDS = {
+    "trustee": "ovote.cli.trustee:trustee",
     "verify": "ovote.cli.verify:verify",
     "vote": "ovote.cli.vote_audit:vote",
 }

@@ -8,3 +8,5 @@ from ovote.elections.models import (BallotStyle, BallotStyleConstituency,  # noq
                                     BallotStyleContest, Contest, ContestOption, Election,
                                     ElectionNotice, ElectionTrustee, ReportingUnit)
 from ovote.mail import UndeliveredMail  # noqa: F401
+from ovote.elections.ceremony_models import (CeremonyAttempt, CeremonyComplaint,  # noqa: F401
+                                             CeremonyUpload)

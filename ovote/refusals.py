@@ -200,6 +200,57 @@ REFUSALS: dict[str, Refusal] = {
     "election_no_unit": Refusal(
         409, _l("No consulate has a verified voter of a home constituency with a ballot style: "
                 "there would be no reporting unit.")),
+
+    # -- elections: key ceremony (ovote/elections/ceremony.py) ---------------------------
+    "ceremony.not_running": Refusal(
+        409, _l("The election is at “%(state)s”: its key ceremony is not running.")),
+    "ceremony.not_trustee": Refusal(
+        403, _l("You are not a trustee of the election %(slug)s in its current key ceremony.")),
+    "ceremony.failed": Refusal(
+        409, _l("This key ceremony has failed: trustee(s) %(culprits)s dealt shares that do not "
+                "match their commitments. The commission must restart it without them.")),
+    "ceremony.not_available": Refusal(
+        409, _l("This file is not available yet: the other trustees have not all done the step "
+                "before it, or it is not for you.")),
+    "ceremony.too_large": Refusal(413, _l("This file is too large to be a ceremony file.")),
+    "ceremony.not_a_file": Refusal(
+        422, _l("This is not a key ceremony file made by “ovote trustee”.")),
+    "ceremony.wrong_version": Refusal(
+        422, _l("This file is of another format version: update ovote and make it again.")),
+    "ceremony.wrong_kind": Refusal(
+        422, _l("This is not a file a trustee uploads (or it is one of another step): upload the "
+                "file “ovote trustee” wrote.")),
+    "ceremony.wrong_election": Refusal(
+        422, _l("This file is for another election.")),
+    "ceremony.wrong_trustee": Refusal(
+        422, _l("This file is another trustee's: each trustee uploads only their own files.")),
+    "ceremony.wrong_attempt": Refusal(
+        409, _l("This file belongs to an earlier start of the key ceremony: download the current "
+                "files and run the command again.")),
+    "ceremony.bad_signature": Refusal(
+        422, _l("The signature of this file is not your ceremony key's: it was changed, or made "
+                "with another key file.")),
+    "ceremony.bad_proof": Refusal(
+        422, _l("A commitment in this file does not come with a valid Schnorr proof.")),
+    "ceremony.share_mismatch": Refusal(
+        422, _l("A share does not match its dealer's commitments.")),
+    "ceremony.bad_complaint": Refusal(
+        422, _l("A complaint must be by you and against another trustee of this ceremony.")),
+    "ceremony.bad_answer": Refusal(
+        422, _l("This answer does not answer exactly the complaints against you.")),
+    "ceremony.bad_verification_key": Refusal(
+        422, _l("The verification key in this acceptance is not the one the published "
+                "commitments give.")),
+    "ceremony.bad_content": Refusal(422, _l("The content of this ceremony file is malformed.")),
+    "ceremony.out_of_order": Refusal(
+        409, _l("This step cannot be done yet: the other trustees have not all done the step "
+                "before it.")),
+    "ceremony.already_uploaded": Refusal(
+        409, _l("You have already uploaded a different file for this step (%(step)s).")),
+    "ceremony.no_culprit": Refusal(
+        409, _l("No trustee has been named in this ceremony: there is no one to restart without.")),
+    "ceremony.no_silent_trustee": Refusal(
+        409, _l("Every complaint has been answered or no answer is due yet.")),
 }
 
 

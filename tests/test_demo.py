@@ -1,8 +1,12 @@
 from ovote.accounts.models import Role, User
+from ovote.console import main
 from ovote.consulates.models import Consulate
+from ovote.elections.models import Election, ElectionState
+from click.testing import CliRunner
 
 
-def test_demo_loads_data_and_prints_logins(app, db_session):
+def test_demo_loads_data_and_prints_logins(app, db_session, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_TRUSTEE_DIR", str(tmp_path))
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "FOR LOCAL USE ONLY" in result.output and "TOTP" in result.output
@@ -10,6 +14,15 @@ def test_demo_loads_data_and_prints_logins(app, db_session):
     assert consulates >= 5
     roles = {u.role for u in db_session.query(User)}
     assert {Role.COMMISSIONER, Role.OFFICIAL, Role.AUDITOR, Role.VOTER} <= roles
+    election = db_session.query(Election).filter_by(slug="demo-2026").one()
+    assert election.state is ElectionState.OPEN and len(election.contests) == 2
+    assert [t.index for t in election.trustees] == [1, 2, 3] and election.threshold == 2
+    assert "Election demo-2026 (open)" in result.output and election.fingerprint in result.output
+    # The trustees' key files are real: `ovote trustee status` opens them.
+    status = CliRunner().invoke(main, ["trustee", "status", "--key-file",
+                                       str(tmp_path / "demo-2026-trustee-2.key")],
+                                env={"OVOTE_TRUSTEE_PASSPHRASE": "demo trustee passphrase"})
+    assert "accepted your share" in status.output, status.output
     again = app.test_cli_runner().invoke(args=["demo"])  # safe to run twice
     assert again.exit_code == 0
     assert (db_session.query(Consulate).count(), db_session.query(User).count()) == (consulates, users)

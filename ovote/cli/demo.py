@@ -1,16 +1,23 @@
 """Demo data for a local try-out: consulates, staff with TOTP, confirmed voters."""
+import os
+from pathlib import Path
+
 import click
+from flask import current_app
 
 from ovote.accounts import totp
 from ovote.accounts.models import Role, User
 from ovote.accounts.staff import create_staff
 from ovote.audit.services import record
-from ovote.schema import with_database
+from ovote.cli.trustee import COST_ENV
+from ovote.cli.trustee import trustee as trustee_command
 from ovote.clock import utcnow
 from ovote.consulates.services import consulate_by_code, create_consulate
+from ovote.elections import demo as demo_election
 from ovote.extensions import db
 from ovote.registration import demo as registration_demo
 from ovote.runtime import runtime
+from ovote.schema import with_database
 
 PASSWORD = "demo-password-1"
 CONSULATES = [
@@ -29,8 +36,33 @@ STAFF = [
     ("official2.par@demo.ovote.example", Role.OFFICIAL, "PAR"),
     ("official.lon@demo.ovote.example", Role.OFFICIAL, "LON"),
     ("official.mtl@demo.ovote.example", Role.OFFICIAL, "MTL"),
-]
+] + [(email, Role.TRUSTEE, None) for email in demo_election.TRUSTEES]
 VOTERS = ["amina@demo.ovote.example", "bruno@demo.ovote.example", "chen@demo.ovote.example"]
+
+
+def trustee_folder() -> Path:
+    """Where the demo trustees' files go: `instance/demo-trustees` (tests set DEMO_TRUSTEE_DIR)."""
+    return Path(current_app.config.get("DEMO_TRUSTEE_DIR")
+                or Path(current_app.instance_path) / "demo-trustees")
+
+
+def _run_trustee(*args):
+    trustee_command.main(args=list(args), prog_name="ovote trustee", standalone_mode=False)
+
+
+def _load_election(rt):
+    """The demo election, its key ceremony run through `ovote trustee` itself."""
+    folder = trustee_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    cost = os.environ.get(COST_ENV)
+    os.environ[COST_ENV] = cost or "interactive"  # a demo, not a vault
+    try:
+        demo_election.load(db.session, folder=folder, run_trustee=_run_trustee,
+                           settings=rt.settings, cipher=rt.cipher, passwords=rt.passwords,
+                           mailer=rt.mailer, documents=rt.documents)
+    finally:
+        if cost is None:
+            os.environ.pop(COST_ENV)
 
 
 def _staff(rt, email, role, code):
@@ -64,6 +96,7 @@ def demo():
                            documents=rt.documents)
     record(db.session, actor="cli", action="demo.load")
     db.session.commit()
+    _load_election(rt)
 
     click.echo("Demo data loaded. FOR LOCAL USE ONLY.")
     click.echo(f"Every demo account's password: {PASSWORD}")
@@ -76,4 +109,6 @@ def demo():
     for email in VOTERS:
         click.echo(f"  voter         {email}")
     for line in registration_demo.describe():
+        click.echo(line)
+    for line in demo_election.describe(db.session, folder=trustee_folder()):
         click.echo(line)

@@ -20,14 +20,15 @@ def test_constituencies_are_added_and_listed(app, db_session):
     assert db_session.query(Constituency).count() == 1
 
 
-def test_the_demo_loads_a_registry_and_a_queue_for_paris(app, db_session):
+def test_the_demo_loads_a_registry_and_a_queue_for_paris(app, db_session, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_TRUSTEE_DIR", str(tmp_path))  # not the source tree
     result = run(app, "demo")
     assert result.exit_code == 0, result.output
     assert "consulate PAR has two submitted applications" in result.output
     assert "PA1000001" in result.output and "ID3000003" in result.output
-    applications = db_session.query(Application).order_by(Application.id).all()
+    applications = [a for a in db_session.query(Application).order_by(Application.id)
+                    if a.consulate.code == "PAR"]  # the demo election's voter is at LON
     assert [a.state for a in applications] == [ApplicationState.SUBMITTED] * 2
-    assert {a.consulate.code for a in applications} == {"PAR"}
     assert [a.checks_outcome for a in applications] == [CheckOutcome.PASS, CheckOutcome.REVIEW]
     counts = (db_session.query(Application).count(), db_session.query(RegistryEntry).count(),
               db_session.query(Constituency).count())
