@@ -4,4 +4,7 @@ from ovote.audit.models import AuditEvent  # noqa: F401
 from ovote.consulates.models import Constituency, Consulate, ConsulateCountry  # noqa: F401
 from ovote.registration.models import (Application, CheckResult, Decision, RegistryEntry,  # noqa: F401
                                        VerifiedDocument)
+from ovote.elections.models import (BallotStyle, BallotStyleConstituency,  # noqa: F401
+                                    BallotStyleContest, Contest, ContestOption, Election,
+                                    ElectionNotice, ElectionTrustee, ReportingUnit)
 from ovote.mail import UndeliveredMail  # noqa: F401

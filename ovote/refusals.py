@@ -21,6 +21,60 @@ class Refusal:
 
 REFUSALS: dict[str, Refusal] = {
     "refused": Refusal(400, _l("This cannot be done.")),
+    # -- elections: definition, state machine, freeze (ovote/elections) ------------------
+    "unknown_election": Refusal(404, _l("There is no election %(slug)s.")),
+    "election_illegal_transition": Refusal(
+        409, _l("The election is at “%(state)s”: it cannot go to “%(target)s” from there.")),
+    "election_frozen": Refusal(
+        409, _l("The election is at “%(state)s”: its definition can no longer be changed.")),
+    "ceremony_unfinished": Refusal(
+        409, _l("The key ceremony is not finished: the election cannot be frozen yet.")),
+    "freeze_in_progress": Refusal(
+        409, _l("The election is being frozen: wait until its unit keys are made.")),
+    "election_bad_slug": Refusal(
+        422, _l("The short name must be 1 to 64 lower-case letters a-z, digits or hyphens, "
+                "starting and ending with a letter or digit.")),
+    "election_slug_taken": Refusal(409, _l("Another election already uses the short name %(slug)s.")),
+    "election_bad_code": Refusal(
+        422, _l("“%(code)s” is not a valid code: use 1 to 32 upper-case letters A-Z and digits 0-9.")),
+    "election_code_taken": Refusal(409, _l("The code %(code)s is already used here.")),
+    "election_bad_language": Refusal(422, _l("“%(language)s” is not a language this site offers.")),
+    "election_missing_label": Refusal(
+        422, _l("Give the text in %(language)s, the commission's default language.")),
+    "election_bad_label": Refusal(
+        422, _l("Each text must be 1 to 200 characters long, without control characters.")),
+    "election_bad_number": Refusal(422, _l("%(field)s must be a whole number of at least %(least)s.")),
+    "election_bad_timezone": Refusal(
+        422, _l("“%(timezone)s” is not a known time zone (e.g. Europe/Lisbon).")),
+    "election_bad_timeline": Refusal(
+        422, _l("The dates must follow each other: registration deadline, token issuance opens, "
+                "voting opens, then voting closes (later than it opens).")),
+    "contest_min_above_max": Refusal(
+        422, _l("The minimum number of choices (%(min)s) is more than the maximum (%(max)s).")),
+    "contest_too_few_options": Refusal(
+        409, _l("Contest %(contest)s has %(options)s option(s), fewer than its maximum of %(max)s.")),
+    "contest_on_no_style": Refusal(409, _l("Contest %(contest)s is on no ballot style.")),
+    "style_without_contest": Refusal(409, _l("Ballot style %(style)s has no contest.")),
+    "style_without_constituency": Refusal(
+        409, _l("Ballot style %(style)s is given to no home constituency.")),
+    "style_contest_twice": Refusal(
+        422, _l("Ballot style %(style)s already carries contest %(contest)s.")),
+    "unknown_contest": Refusal(404, _l("This election has no contest %(contest)s.")),
+    "unknown_ballot_style": Refusal(404, _l("This election has no ballot style %(style)s.")),
+    "unknown_constituency": Refusal(422, _l("There is no home constituency %(code)s.")),
+    "constituency_has_style": Refusal(
+        409, _l("Home constituency %(code)s already gets ballot style %(style)s.")),
+    "election_no_contest": Refusal(409, _l("The election has no contest yet.")),
+    "election_timeline_incomplete": Refusal(
+        409, _l("Set the whole timeline and the election day first.")),
+    "trustee_not_trustee": Refusal(
+        422, _l("%(email)s is not an active staff account with the trustee role.")),
+    "trustee_already": Refusal(409, _l("%(email)s is already a trustee of this election.")),
+    "election_bad_threshold": Refusal(
+        409, _l("The threshold (%(k)s) must be between 1 and the number of trustees (%(n)s).")),
+    "election_no_unit": Refusal(
+        409, _l("No consulate has a verified voter of a home constituency with a ballot style: "
+                "there would be no reporting unit.")),
 }
 
 

@@ -3,6 +3,7 @@ import secrets
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Enum,
@@ -10,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -107,6 +109,9 @@ class User(LockOut, db.Model):
     session_token: Mapped[str] = mapped_column(
         String(64), nullable=False, unique=True, default=_new_session_token
     )
+    #: the voter wants the reminder mails before an election closes (account page)
+    election_reminders: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True,
+                                                     server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
