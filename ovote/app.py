@@ -1,5 +1,6 @@
 """The application factory."""
 import logging
+import re
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -14,6 +15,9 @@ from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
+#: paths served without reading or writing the session cookie: a ballot must reach the
+#: server with nothing that could name the voter (DESIGN.md §3.6)
+COOKIELESS_PATHS = re.compile(r"/api/v1/elections/[^/]+/ballots/?")
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -24,8 +28,13 @@ class SessionInterface(SecureCookieSessionInterface):
     with could land after the next page's response and overwrite the newer cookie,
     losing, say, the page to return to after the second login factor."""
 
+    def open_session(self, app, request):
+        if COOKIELESS_PATHS.fullmatch(request.path):
+            return self.null_session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app, session, response):
-        if request.endpoint == "static":
+        if request.endpoint == "static" or COOKIELESS_PATHS.fullmatch(request.path):
             return
         super().save_session(app, session, response)
 
@@ -63,6 +72,7 @@ def create_app(config=None):
     from ovote import models  # noqa: F401  (registers every table on the metadata)
     from ovote.accounts.views import bp as accounts_bp
     from ovote.accounts.staff_views import bp as staff_bp
+    from ovote.api.voting import bp as voting_api_bp
     from ovote.audit.views import bp as audit_bp
     from ovote.consulates.constituency_views import bp as constituencies_bp
     from ovote.consulates.views import bp as consulates_bp
@@ -72,7 +82,7 @@ def create_app(config=None):
     from ovote.registration.overview_views import bp as overview_bp
 
     for blueprint in (web_bp, accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp,
-                      review_bp, overview_bp, constituencies_bp):
+                      review_bp, overview_bp, constituencies_bp, voting_api_bp):
         app.register_blueprint(blueprint)
     init_web(app)
 

@@ -7,4 +7,5 @@ from ovote.registration.models import (Application, CheckResult, Decision, Regis
 from ovote.elections.models import (BallotStyle, BallotStyleConstituency,  # noqa: F401
                                     BallotStyleContest, Contest, ContestOption, Election,
                                     ElectionNotice, ElectionTrustee, ReportingUnit)
+from ovote.voting.models import BoardEntry, BoardHead, TokenIssuance  # noqa: F401
 from ovote.mail import UndeliveredMail  # noqa: F401
