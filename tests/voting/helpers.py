@@ -1,5 +1,6 @@
 """What the voting tests share: unit keys made once, an open election, voters, and a
 client that follows DESIGN.md's flow with `ovote.crypto` (as `ovote vote` does)."""
+import itertools
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -12,6 +13,7 @@ from ovote.crypto.definition import check_definition
 from ovote.voting.setup import build_open_election, make_verified_voter
 from tests.conftest import PASSWORD
 
+_VOTERS = itertools.count(1)
 _KEYS = []
 _HASH = []
 
@@ -34,9 +36,10 @@ class Setup:
     election: object
     secret: object
     units: dict
-    consulates: list
-    constituency: object
+    consulate_ids: list
+    constituency_id: int
     slug: str
+    fingerprint: str
 
 
 def open_election(app, session, factory, *, slug="e2026", **kw) -> Setup:
@@ -49,16 +52,19 @@ def open_election(app, session, factory, *, slug="e2026", **kw) -> Setup:
         built = build_open_election(session, slug=slug, consulates=consulates,
                                     constituency=constituency, unit_keys=unit_keys(), **kw)
     session.commit()
-    return Setup(built.election, built.secret, built.units, consulates, constituency, slug)
+    return Setup(built.election, built.secret, built.units, [c.id for c in consulates],
+                 constituency.id, slug, built.election.fingerprint)
 
 
 def verified_voter(app, session, setup, *, consulate=0, email=None, **kw):
-    n = session.info.setdefault("voter_n", 0) + 1
-    session.info["voter_n"] = n
+    n = next(_VOTERS)
+    from ovote.consulates.models import Consulate
+
     with app.app_context():
         voter = make_verified_voter(
             session, email=email or f"voter{n}@example.org", password_hash=password_hash(),
-            consulate=setup.consulates[consulate], constituency=setup.constituency, **kw)
+            consulate=session.get(Consulate, setup.consulate_ids[consulate]),
+            constituency=session.get(Constituency, setup.constituency_id), **kw)
     session.commit()
     return voter
 
