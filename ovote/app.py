@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 #: paths served without reading or writing the session cookie: a ballot must reach the
 #: server with nothing that could name the voter (DESIGN.md §3.6)
-COOKIELESS_PATHS = re.compile(r"/api/v1/elections/[^/]+/ballots/?")
+COOKIELESS_PATHS = re.compile(r"/api/v1/elections/[^/]+/ballots/?|/elections/[^/]+/(board|receipt)")
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -30,7 +30,9 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app, request):
         if COOKIELESS_PATHS.fullmatch(request.path):
-            return self.null_session_class()
+            # An empty session that is never saved: pages may still write to it (a
+            # CSRF token for the language form) without a cookie going either way.
+            return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
@@ -73,6 +75,7 @@ def create_app(config=None):
     from ovote.accounts.views import bp as accounts_bp
     from ovote.accounts.staff_views import bp as staff_bp
     from ovote.api.voting import bp as voting_api_bp
+    from ovote.voting.views import bp as voting_bp
     from ovote.audit.views import bp as audit_bp
     from ovote.consulates.constituency_views import bp as constituencies_bp
     from ovote.consulates.views import bp as consulates_bp
@@ -82,7 +85,8 @@ def create_app(config=None):
     from ovote.registration.overview_views import bp as overview_bp
 
     for blueprint in (web_bp, accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp,
-                      review_bp, overview_bp, constituencies_bp, voting_api_bp):
+                      review_bp, overview_bp, constituencies_bp, voting_api_bp,
+                      voting_bp):
         app.register_blueprint(blueprint)
     init_web(app)
 

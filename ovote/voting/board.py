@@ -72,3 +72,17 @@ def close_statement(session, election) -> dict:
     fingerprint = bytes.fromhex(election.fingerprint)
     seq, value = (head.seq, bytes.fromhex(head.head)) if head else (0, chain_start(fingerprint))
     return sign_close(receipt_key(election), fingerprint, seq, value)
+
+
+def search(session, election, text, limit=20):
+    """Entries whose tracking code starts with `text` (hex digits; dashes and spaces of
+    the grouped form are ignored), at most `limit`, in seq order."""
+    prefix = "".join(ch for ch in text.lower() if ch in "0123456789abcdef")
+    if len(prefix) < 4:
+        return []
+    rows = session.execute(
+        select(BoardEntry, ReportingUnit.code).join(ReportingUnit, BoardEntry.unit_id == ReportingUnit.id)
+        .where(BoardEntry.election_id == election.id,
+               BoardEntry.tracking_code.startswith(prefix, autoescape=True))
+        .order_by(BoardEntry.seq).limit(limit)).all()
+    return [entry_document(entry, code) for entry, code in rows]
