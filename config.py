@@ -77,6 +77,17 @@ class Config:
     #: last day (inclusive, in the consulate's time zone) to submit an application; None: open
     REGISTRATION_DEADLINE = _env_date("OVOTE_REGISTRATION_DEADLINE")
 
+    #: IANA time zone of the election commission: election timelines are entered in it
+    COMMISSION_TIMEZONE = _env("OVOTE_COMMISSION_TIMEZONE", "UTC")
+    #: days before voting closes that the reminder mail goes to voters who have not opted out
+    REMINDER_DAYS = _env_int("OVOTE_REMINDER_DAYS", 3)
+    #: outreach mails sent per transaction by `ovote election tick`
+    OUTREACH_BATCH = _env_int("OVOTE_OUTREACH_BATCH", 200)
+    #: processes that make the reporting units' RSA keys at the freeze (0: one per CPU)
+    FREEZE_WORKERS = _env_int("OVOTE_FREEZE_WORKERS", 0)
+    #: unit keys made and stored per transaction at the freeze
+    FREEZE_BATCH = _env_int("OVOTE_FREEZE_BATCH", 24)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("OVOTE_SECURE_COOKIES", False)

@@ -29,6 +29,9 @@ REFUSALS: dict[str, Refusal] = {
         409, _l("The election is at “%(state)s”: its definition can no longer be changed.")),
     "ceremony_unfinished": Refusal(
         409, _l("The key ceremony is not finished: the election cannot be frozen yet.")),
+    "ceremony_bad_commitment": Refusal(
+        422, _l("The commitments of trustee %(trustee)s do not verify: they are malformed, not "
+                "one per threshold step, or their Schnorr proofs fail.")),
     "freeze_in_progress": Refusal(
         409, _l("The election is being frozen: wait until its unit keys are made.")),
     "election_bad_slug": Refusal(
@@ -43,7 +46,7 @@ REFUSALS: dict[str, Refusal] = {
         422, _l("Give the text in %(language)s, the commission's default language.")),
     "election_bad_label": Refusal(
         422, _l("Each text must be 1 to 200 characters long, without control characters.")),
-    "election_bad_number": Refusal(422, _l("%(field)s must be a whole number of at least %(least)s.")),
+    "election_bad_number": Refusal(422, _l("Give a whole number of at least %(least)s.")),
     "election_bad_timezone": Refusal(
         422, _l("“%(timezone)s” is not a known time zone (e.g. Europe/Lisbon).")),
     "election_bad_timeline": Refusal(
