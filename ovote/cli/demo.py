@@ -10,6 +10,7 @@ from ovote.consulates.services import consulate_by_code, create_consulate
 from ovote.extensions import db
 from ovote.personal_data import cipher
 from ovote.registration import demo as registration_demo
+from ovote.voting import demo as voting_demo
 
 PASSWORD = "demo-password-1"
 CONSULATES = [
@@ -58,6 +59,7 @@ def demo():
                                 password_hash=passwords.hash_password(PASSWORD)))
     db.session.flush()
     registration_demo.load(db.session)
+    voting_demo.load(db.session, passwords.hash_password(PASSWORD))
     record(db.session, actor="cli", action="demo.load")
     db.session.commit()
 
@@ -72,4 +74,6 @@ def demo():
     for email in VOTERS:
         click.echo(f"  voter         {email}")
     for line in registration_demo.describe():
+        click.echo(line)
+    for line in voting_demo.describe():
         click.echo(line)
