@@ -11,13 +11,14 @@ no log line: the board is its record, and nothing may tie it to a voter.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+import hashlib
+
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ovote.accounts.models import utcnow
 from ovote.crypto.ballot_validation import ballot_unit, validate_ballot
 from ovote.crypto.board import chain_start, chain_step, format_received_at, sign_receipt
-from ovote.crypto.ballot import tracking_code
 from ovote.crypto.canonical import canonical_json
 from ovote.crypto.errors import InvalidBallot
 from ovote.elections.models import Election, ElectionState, ReportingUnit
@@ -91,37 +92,42 @@ def cast(session, *, election, ballot, now=None) -> CastResult:
         raise ElectionNotOpen()
     material = material_of(election)
     target = _Target(election.id, election.fingerprint, material.max_revotes, receipt_key(election))
-    # No transaction stays open while the ballot is checked (on SQLite it would hold
-    # the write lock): the append below starts its own.
-    session.rollback()
     try:
         unit = material.units.get(ballot_unit(ballot))
         if unit is None:
             raise UnknownUnit(unit=ballot["unit"][:64])
+        body = canonical_json(ballot)
         # The very same bytes as a ballot on the board passed every check already: a
         # re-sent ballot gets its receipt without a second validation.
-        earlier = _entry(session, target.id, tracking_code(ballot))
-        if earlier is not None:
-            receipt = _receipt(target.receipt_key, target.fingerprint, earlier)
-            session.rollback()
-            return CastResult(receipt, False)
+        earlier = _entry(session, target.id, hashlib.sha256(body).hexdigest())
+        unit_id = _unit_ids(session, target)[unit.code]
+        # No transaction stays open while the ballot is checked (on SQLite it would
+        # hold the write lock): the append below starts its own.
         session.rollback()
+        if earlier is not None:
+            return CastResult(_receipt(target.receipt_key, target.fingerprint, earlier), False)
         validated = validate_ballot(
             ballot, fingerprint=material.fingerprint, unit_id=unit.code,
             ballot_style=unit.ballot_style, unit_key=unit.public_key, joint_key=material.joint_key,
         )
     except InvalidBallot as exc:
+        session.rollback()
         raise BallotRefused(exc) from None
     for attempt in range(3):
         try:
-            entry, created = _append(session, target, unit.code, validated, ballot, now)
+            entry = _append(session, target, unit_id, validated, body, now)
             receipt = _receipt(target.receipt_key, target.fingerprint, entry)
             session.commit()
-            return CastResult(receipt, created)
+            return CastResult(receipt, True)
         except IntegrityError:
-            # Only a head row made by a concurrent first ballot can collide here (every
-            # other write is serialized by the head's lock); the next try finds it.
+            # The same ballot appended a moment ago by a concurrent request (its
+            # tracking code is unique), or a concurrent first ballot that made the
+            # head row: look again.
             session.rollback()
+            earlier = _entry(session, target.id, validated.tracking_code)
+            session.rollback()
+            if earlier is not None:
+                return CastResult(_receipt(target.receipt_key, target.fingerprint, earlier), False)
             if attempt == 2:
                 raise
         except Refused:
@@ -130,30 +136,27 @@ def cast(session, *, election, ballot, now=None) -> CastResult:
     raise AssertionError("unreachable")
 
 
-def _locked_head(session, election_id):
-    query = (select(BoardHead).where(BoardHead.election_id == election_id)
-             .with_for_update().execution_options(populate_existing=True))
-    return session.scalar(query)
+@dataclass(frozen=True)
+class _Appended:
+    seq: int
+    tracking_code: str
+    chain: str
+    received_at: object
 
 
-def _append(session, election, unit_code, validated, ballot, now):
-    existing = _entry(session, election.id, validated.tracking_code)
-    if existing is not None:  # the same ballot again: its receipt, nothing new
-        return existing, False
-    head = _locked_head(session, election.id)
+def _append(session, election, unit_id, validated, body, now):
+    """One short transaction: lock the head, re-check the state, supersede, insert."""
+    head = session.execute(select(BoardHead.seq, BoardHead.head)
+                           .where(BoardHead.election_id == election.id).with_for_update()).first()
     if head is None:
-        head = BoardHead(election_id=election.id, seq=0,
-                         head=chain_start(bytes.fromhex(election.fingerprint)).hex())
-        session.add(head)
-        session.flush()
-    # Under the lock: the state as committed now (a close waits for this same lock).
-    state = session.scalar(select(Election.state).where(Election.id == election.id)
-                           .execution_options(populate_existing=True))
+        start = chain_start(bytes.fromhex(election.fingerprint)).hex()
+        session.execute(insert(BoardHead).values(election_id=election.id, seq=0, head=start))
+        head = (0, start)
+    # Under the lock, a new statement sees the state as committed now (a close takes
+    # this same lock after changing the state, so nothing is appended after it).
+    state = session.scalar(select(Election.state).where(Election.id == election.id))
     if state is not ElectionState.OPEN:
         raise ElectionNotOpen()
-    existing = _entry(session, election.id, validated.tracking_code)
-    if existing is not None:  # sent twice at once: the other copy won
-        return existing, False
     voting_key = validated.voting_key.hex()
     earlier = session.scalar(select(func.count()).select_from(BoardEntry).where(
         BoardEntry.election_id == election.id, BoardEntry.voting_key == voting_key))
@@ -163,18 +166,29 @@ def _append(session, election, unit_code, validated, ballot, now):
         session.execute(update(BoardEntry).where(
             BoardEntry.election_id == election.id, BoardEntry.voting_key == voting_key,
             BoardEntry.superseded.is_(False)).values(superseded=True))
-    unit_id = session.scalar(select(ReportingUnit.id).where(
-        ReportingUnit.election_id == election.id, ReportingUnit.code == unit_code))
-    seq = head.seq + 1
-    chain = chain_step(bytes.fromhex(head.head), validated.tracking_code).hex()
+    seq = head[0] + 1
+    chain = chain_step(bytes.fromhex(head[1]), validated.tracking_code).hex()
     received = (now or utcnow()).replace(microsecond=0)
-    entry = BoardEntry(election_id=election.id, seq=seq, tracking_code=validated.tracking_code,
-                       chain=chain, superseded=False, received_at=received, unit_id=unit_id,
-                       voting_key=voting_key, ballot=canonical_json(ballot))
-    session.add(entry)
-    head.seq, head.head = seq, chain
-    session.flush()
-    return entry, True
+    session.execute(insert(BoardEntry).values(
+        election_id=election.id, seq=seq, tracking_code=validated.tracking_code, chain=chain,
+        superseded=False, received_at=received, unit_id=unit_id, voting_key=voting_key,
+        ballot=body))
+    session.execute(update(BoardHead).where(BoardHead.election_id == election.id)
+                    .values(seq=seq, head=chain))
+    return _Appended(seq, validated.tracking_code, chain, received)
+
+
+_unit_id_cache: dict = {}
+
+
+def _unit_ids(session, election) -> dict:
+    """Unit code -> row id of a frozen election (fixed once frozen; cached)."""
+    found = _unit_id_cache.get(election.fingerprint)
+    if found is None:
+        found = dict(session.execute(select(ReportingUnit.code, ReportingUnit.id)
+                                     .where(ReportingUnit.election_id == election.id)).all())
+        _unit_id_cache[election.fingerprint] = found
+    return found
 
 
 def _entry(session, election_id, tracking_code):
