@@ -52,12 +52,20 @@ def run(fault, url, *, ballots=120, concurrency=8, delay=1.5, processes=2):
     base = f"http://127.0.0.1:{port}"
     outcome = {}
     try:
-        burst = threading.Thread(target=lambda: outcome.update(
-            zip(("elapsed", "cpu", "results"), cast_load.fire(base, [s.body for s in sends], concurrency))))
+        def send_all():
+            try:
+                outcome.update(zip(("elapsed", "cpu", "results"),
+                                   cast_load.fire(base, [s.body for s in sends], concurrency)))
+            except BaseException as exc:  # reported below, in this thread
+                outcome["error"] = exc
+
+        burst = threading.Thread(target=send_all)
         burst.start()
         time.sleep(delay)
         done = FAULTS[fault](server, url)
         burst.join(300)
+        if "error" in outcome:
+            raise outcome["error"]
         results = outcome["results"]
         failed = [r[0] for r in results if r[0] == 0 or r[0] >= 500]
         again = cast_load.resend_failures(base, sends, results)

@@ -222,7 +222,7 @@ async def _fire(base, bodies, concurrency, results, started):
                     response = await client.post(f"/api/v1/elections/{SLUG}/ballots", content=body,
                                                  headers={"Content-Type": "application/json"})
                     status, answer = response.status_code, response.content
-                except httpx.HTTPError as exc:
+                except Exception as exc:  # noqa: BLE001  (any failure is a client's failure)
                     status, answer = 0, type(exc).__name__.encode()
                 results[index] = (status, time.perf_counter() - begin, begin - started, answer)
         await asyncio.gather(*(runner() for _ in range(concurrency)))
@@ -293,6 +293,7 @@ def resend_failures(base, sends, results, *, rounds=20):
                     status = response.status_code
                     results[index] = (status, None, None, response.content)
                 except httpx.HTTPError:
+                    status = 0
                     time.sleep(0.5)
     return again
 
