@@ -87,6 +87,8 @@ class Config:
     FREEZE_WORKERS = _env_int("OVOTE_FREEZE_WORKERS", 0)
     #: unit keys made and stored per transaction at the freeze
     FREEZE_BATCH = _env_int("OVOTE_FREEZE_BATCH", 24)
+    #: the freeze page makes the keys in the request itself (tests) instead of a thread
+    FREEZE_IN_REQUEST = False
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -148,6 +150,7 @@ class TestingConfig(Config):
     TESTING = True
     RATELIMIT_ENABLED = False
     MAIL_BACKEND = "memory"
+    FREEZE_IN_REQUEST = True
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 64
     SQLALCHEMY_DATABASE_URI = _env("OVOTE_DATABASE_URL", "sqlite://")

@@ -73,6 +73,9 @@ def create_app(config=None):
 
     from ovote import models  # noqa: F401  (registers every table on the metadata)
     from ovote.accounts.views import bp as accounts_bp
+    from ovote.api import bp as api_bp
+    from ovote.elections.views import bp as elections_bp
+    from ovote.elections.manage_views import bp as manage_elections_bp
     from ovote.accounts.staff_views import bp as staff_bp
     from ovote.api.voting import bp as voting_api_bp
     from ovote.voting.views import bp as voting_bp
@@ -85,8 +88,8 @@ def create_app(config=None):
     from ovote.registration.overview_views import bp as overview_bp
 
     for blueprint in (web_bp, accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp,
-                      review_bp, overview_bp, constituencies_bp, voting_api_bp,
-                      voting_bp):
+                      review_bp, overview_bp, constituencies_bp, api_bp, elections_bp,
+                      manage_elections_bp, voting_api_bp, voting_bp):
         app.register_blueprint(blueprint)
     init_web(app)
 

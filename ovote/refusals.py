@@ -23,6 +23,8 @@ REFUSALS: dict[str, Refusal] = {
     "refused": Refusal(400, _l("This cannot be done.")),
     # -- elections: definition, state machine, freeze (ovote/elections) ------------------
     "unknown_election": Refusal(404, _l("There is no election %(slug)s.")),
+    "election_not_frozen": Refusal(
+        409, _l("The election %(slug)s is not frozen yet: it has no definition to publish.")),
     "election_illegal_transition": Refusal(
         409, _l("The election is at “%(state)s”: it cannot go to “%(target)s” from there.")),
     "election_frozen": Refusal(

@@ -2,8 +2,8 @@
 import logging
 
 from babel import Locale
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect, render_template,
+                   request, session, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -91,9 +91,18 @@ def security_headers(response):
     return response
 
 
+#: the JSON API's `error` code for a refusal that comes from HTTP itself, not from a rule
+HTTP_ERROR_CODES = {400: "bad_request", 401: "not_logged_in", 403: "forbidden", 404: "not_found",
+                    405: "method_not_allowed", 413: "too_large", 429: "too_many_requests",
+                    500: "internal_error"}
+
+
 def render_error(status, message=None):
     title, text = ERROR_TEXT.get(status, ERROR_TEXT[500])
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    if request.path.startswith("/api/"):
+        # The one shape of DESIGN.md §7, also for what no view of the API answered.
+        return jsonify(error=HTTP_ERROR_CODES.get(status, "error"), message=str(message or text)), status
+    if request.accept_mimetypes.best == "application/json":
         return jsonify(error={"status": status, "message": str(message or text)}), status
     return render_template("error.html", status=status, title=title, text=message or text), status
 
@@ -116,7 +125,10 @@ def init_web(app):
         db.session.rollback()
         if exc.code is None or exc.code < 400:
             return exc
-        return render_error(exc.code)
+        response = make_response(render_error(exc.code))
+        if getattr(exc, "valid_methods", None):  # a 405 says what is allowed (RFC 9110)
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(500)
     def unexpected_error(exc):

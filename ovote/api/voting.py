@@ -93,20 +93,6 @@ def login():
     return jsonify(csrf_token=generate_csrf())
 
 
-@bp.get("/elections/<slug>")
-def election_document(slug):
-    """§7's election document. Stands in until the elections API serves it (that one
-    takes precedence when both are registered)."""
-    election = _frozen_election(slug)
-    timeline = {name: getattr(election, name) and board.format_received_at(getattr(election, name))
-                for name in ("registration_deadline", "tokens_open", "voting_opens", "voting_closes")}
-    timeline["election_day"] = election.election_day.isoformat()
-    return jsonify(slug=election.slug, title=election.title, state=election.state.value,
-                   timeline=timeline, fingerprint=election.fingerprint,
-                   definition=parse_json(election.definition), ceremony=election.ceremony_proofs,
-                   close=election.close_statement)
-
-
 @bp.get("/elections/<slug>/eligibility")
 def election_eligibility(slug):
     voter = _voter()

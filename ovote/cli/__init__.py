@@ -29,9 +29,10 @@ def init_cli(app):
     from ovote.cli.keys import keys
     from ovote.cli.mail import mail
     from ovote.consulates.cli import constituency
+    from ovote.elections.cli import election
     from ovote.registration.cli import registry
 
-    for command in (admin, audit, demo, keys, mail, constituency, registry):
+    for command in (admin, audit, demo, keys, mail, constituency, registry, election):
         app.cli.add_command(command)
 
 

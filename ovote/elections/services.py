@@ -288,7 +288,7 @@ def add_ballot_style(session, election, *, actor, code, contests=(), constituenc
     if any(s.code == code for s in election.ballot_styles):
         raise Refused("election_code_taken", code=code, field="code")
     chosen = _distinct_contests(election, code, contests)
-    places = _free_constituencies(session, election, constituencies)
+    places = _free_constituencies(session, election, constituencies, code)
     style = BallotStyle(code=code,
                         style_contests=[BallotStyleContest(contest=c) for c in chosen],
                         constituencies=[BallotStyleConstituency(election_id=election.id, constituency=p)
@@ -316,7 +316,7 @@ def add_style_contest(session, election, style_code, contest_code, *, actor):
 def map_constituency(session, election, style_code, constituency_code, *, actor):
     _editable(election)
     style = style_by_code(election, style_code)
-    (place,) = _free_constituencies(session, election, [constituency_code])
+    (place,) = _free_constituencies(session, election, [constituency_code], style.code)
     style.constituencies.append(BallotStyleConstituency(election_id=election.id, constituency=place))
     session.flush()
     record(session, actor=actor, action="election.style.constituency", target=election.audit_target,
@@ -333,7 +333,7 @@ def _distinct_contests(election, style_code, codes):
     return sorted(chosen, key=lambda c: c.position)
 
 
-def _free_constituencies(session, election, codes):
+def _free_constituencies(session, election, codes, style_code):
     places = []
     for code in codes:
         code = (code or "").strip().upper() if isinstance(code, str) else ""
@@ -344,7 +344,7 @@ def _free_constituencies(session, election, codes):
             BallotStyleConstituency.election_id == election.id,
             BallotStyleConstituency.constituency_id == place.id))
         if taken is not None or place in places:
-            raise Refused("constituency_has_style", code=code, style=taken or "?",
+            raise Refused("constituency_has_style", code=code, style=taken or style_code,
                           field="constituencies")
         places.append(place)
     return places

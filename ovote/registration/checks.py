@@ -43,6 +43,21 @@ def settings():
     return Settings.from_config(current_app.config)
 
 
+#: functions `(session, today) -> date | None` naming the coming election day; the elections
+#: domain registers one (it depends on the register, not the other way round)
+reference_date_sources = []
+
+
+def reference_date(session, config, today):
+    """The day ages are assessed on: the coming election's day, else OVOTE_REFERENCE_DATE,
+    else today."""
+    for source in reference_date_sources:
+        day = source(session, today)
+        if day is not None:
+            return day
+    return config.reference_date or today
+
+
 def deadline_closes_utc(deadline, tz_name):
     """The first moment after `deadline` (a day, in time zone `tz_name`) as naive UTC."""
     closes = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz_name))
@@ -92,7 +107,7 @@ def gather_facts(session, application, *, now=None, config=None):
         consulate_serves=tuple(consulate.served_countries),
         constituency=application.constituency.code, passport_expiry=application.passport_expiry,
         first_submitted_at=application.first_submitted_at or now,
-        reference_date=config.reference_date or today, today=today,
+        reference_date=reference_date(session, config, today), today=today,
         minimum_age=config.minimum_age, home_country=config.home_country,
         deadline_closes_utc=(deadline_closes_utc(config.deadline, consulate.timezone)
                              if config.deadline else None),

@@ -9,3 +9,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// A progress page (the freeze) reloads itself while the work goes on.
+document.addEventListener("DOMContentLoaded", () => {
+  const live = document.querySelector("[data-refresh-seconds]");
+  if (live) setTimeout(() => window.location.reload(), 1000 * Number(live.dataset.refreshSeconds));
+});
