@@ -77,7 +77,6 @@ def create_app(config=None):
     from ovote.elections.views import bp as elections_bp
     from ovote.elections.manage_views import bp as manage_elections_bp
     from ovote.accounts.staff_views import bp as staff_bp
-    from ovote.api.voting import bp as voting_api_bp
     from ovote.voting.views import bp as voting_bp
     from ovote.audit.views import bp as audit_bp
     from ovote.consulates.constituency_views import bp as constituencies_bp
@@ -89,7 +88,7 @@ def create_app(config=None):
 
     for blueprint in (web_bp, accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp,
                       review_bp, overview_bp, constituencies_bp, api_bp, elections_bp,
-                      manage_elections_bp, voting_api_bp, voting_bp):
+                      manage_elections_bp, voting_bp):
         app.register_blueprint(blueprint)
     init_web(app)
 

@@ -6,7 +6,7 @@ The ballots endpoint is anonymous by construction: the session interface
 neither reads nor writes a cookie on its path (`ovote.app.COOKIELESS_PATHS`),
 it is exempt from CSRF, and nothing in it touches `current_user`.
 """
-from flask import Blueprint, current_app, jsonify, request, session
+from flask import current_app, request, session
 from flask_login import current_user, login_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import ValidationError
 
 from ovote.accounts import services as accounts
+from ovote.api import bp, json_response
 from ovote.api.strict_json import json_object, raw_body
 from ovote.crypto.canonical import hex_decode, parse_json
 from ovote.crypto.errors import DecodeError
@@ -25,21 +26,14 @@ from ovote.refusals import as_json
 from ovote.voting import board, casting, issuance
 from ovote.voting.eligibility import eligibility
 
-bp = Blueprint("voting_api", __name__, url_prefix="/api/v1")
 #: a ballot body may be this large (§7); a 3-contest ballot is about 10 KiB
 BALLOT_LIMIT = 1024 * 1024
 
 
-@bp.errorhandler(Refused)
-def refused(error):
-    db.session.rollback()
-    body, status = as_json(error)
-    return jsonify(body), status
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
-    return refused(Refused("too_large", limit=BALLOT_LIMIT))
+    body, status = as_json(Refused("too_large", limit=BALLOT_LIMIT))
+    return json_response(body, status)
 
 
 def _frozen_election(slug, *, for_cast=False):
@@ -90,7 +84,7 @@ def login():
     session.permanent = True
     accounts.complete_login(db.session, user)
     db.session.commit()
-    return jsonify(csrf_token=generate_csrf())
+    return json_response({"csrf_token": generate_csrf()})
 
 
 @bp.get("/elections/<slug>/eligibility")
@@ -99,7 +93,7 @@ def election_eligibility(slug):
     election = _frozen_election(slug)
     verdict = eligibility(db.session, election, voter)
     issued = verdict.eligible and issuance.token_issued(db.session, election, voter)
-    return jsonify(verdict.to_dict(token_issued=issued))
+    return json_response(verdict.to_dict(token_issued=issued))
 
 
 @bp.post("/elections/<slug>/tokens")
@@ -119,7 +113,7 @@ def tokens(slug):
     unit, blind_sig, created = issuance.issue(db.session, election=election, voter=voter,
                                               blinded_msg=blinded_msg)
     db.session.commit()
-    return jsonify(unit=unit.code, blind_sig=blind_sig.hex()), 201 if created else 200
+    return json_response({"unit": unit.code, "blind_sig": blind_sig.hex()}, 201 if created else 200)
 
 
 @bp.post("/elections/<slug>/ballots")
@@ -132,7 +126,7 @@ def ballots(slug):
         raise Refused("bad_json", detail=str(exc)[:200]) from None
     election = _frozen_election(slug, for_cast=True)
     result = casting.cast(db.session, election=election, ballot=ballot)
-    return jsonify(receipt=result.receipt), 201 if result.created else 200
+    return json_response({"receipt": result.receipt}, 201 if result.created else 200)
 
 
 def _int_arg(name, default, low, high):
@@ -151,11 +145,11 @@ def board_page(slug):
     election = _frozen_election(slug)
     entries = board.page(db.session, election, after=after, limit=limit)
     _, head = board.head_of(db.session, election)
-    return jsonify(entries=entries, head=head)
+    return json_response({"entries": entries, "head": head})
 
 
 @bp.get("/elections/<slug>/board/<tracking_code>")
 def board_entry(slug, tracking_code):
     election = _frozen_election(slug)
     entry, ballot = board.find(db.session, election, tracking_code)
-    return jsonify(entry=entry, ballot=parse_json(ballot))
+    return json_response({"entry": entry, "ballot": parse_json(ballot)})
