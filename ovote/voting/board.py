@@ -3,6 +3,7 @@ from sqlalchemy import Integer, cast, func, select
 
 from ovote.crypto.board import chain_start, format_received_at, sign_close
 from ovote.elections.models import ReportingUnit
+from ovote.elections.timeline import on_close
 from ovote.errors import Refused
 from ovote.voting.material import receipt_key
 from ovote.voting.models import BoardEntry, BoardHead
@@ -86,3 +87,10 @@ def search(session, election, text, limit=20):
                BoardEntry.tracking_code.startswith(prefix, autoescape=True))
         .order_by(BoardEntry.seq).limit(limit)).all()
     return [entry_document(entry, code) for entry, code in rows]
+
+
+@on_close
+def _sign_the_close(session, election):
+    """Hooked into the closing transaction (ovote.elections.timeline.close_election)."""
+    election.close_statement = close_statement(session, election)
+    session.flush()
