@@ -288,3 +288,45 @@ def test_staff_cannot_log_in_through_the_api(app, db_session, factory):
     assert (wrong.status_code, wrong.get_json()["error"]) == (401, "invalid_credentials")
     form = app.test_client().post("/api/v1/auth/login", data={"email": staff.email, "password": "x"})
     assert (form.status_code, form.get_json()["error"]) == (400, "bad_json")
+
+
+@pytest.mark.parametrize("state,tokens_in_future", [
+    (ElectionState.FROZEN, True), (ElectionState.CLOSED, False)])
+def test_tokens_only_within_the_issuance_window(app, db_session, factory, state, tokens_in_future):
+    from datetime import timedelta
+
+    from ovote.accounts.models import utcnow
+
+    setup = open_election(app, db_session, factory, slug=f"w-{state.value}", state=state)
+    if tokens_in_future:
+        setup.election.tokens_open = utcnow() + timedelta(hours=1)
+        setup.election.voting_opens = utcnow() + timedelta(hours=2)
+        db_session.commit()
+    voter = verified_voter(app, db_session, setup)
+    device = VoterClient(app.test_client(), setup.slug, definition_of(setup))
+    device.login(voter.email)
+    response = device.get_token("PAR-S1")
+    assert (response.status_code, response.get_json()["error"]) == (409, "issuance_closed")
+    assert db_session.query(TokenIssuance).count() == 0
+
+
+def test_late_registrants_and_other_channels_get_no_token(app, db_session, factory, setup):
+    from datetime import timedelta
+
+    from ovote.registration.models import Application, VotingChannel
+
+    late = verified_voter(app, db_session, setup)
+    postal = verified_voter(app, db_session, setup, channel=VotingChannel.POSTAL)
+    late_application = db_session.query(Application).filter_by(voter_id=late.id).one()
+    setup.election.registration_deadline = late_application.first_submitted_at - timedelta(days=1)
+    db_session.query(Application).filter_by(voter_id=postal.id).update(
+        {"first_submitted_at": late_application.first_submitted_at - timedelta(days=2)})
+    db_session.commit()
+    for voter, reason in ((late, "registered_too_late"), (postal, "other_channel")):
+        device = VoterClient(app.test_client(), setup.slug, definition_of(setup))
+        device.login(voter.email)
+        assert device.client.get(f"/api/v1/elections/{setup.slug}/eligibility").get_json() == {
+            "eligible": False, "reason": reason}
+        response = device.get_token("PAR-S1")
+        assert (response.status_code, response.get_json()["error"]) == (403, "not_eligible")
+    assert db_session.query(TokenIssuance).count() == 0
