@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo install python assets translations browser test bench clean
+.PHONY: demo install python assets translations browser test jstest bench clean
 
 demo: install
 	$(BIN)/ovote db upgrade
@@ -38,9 +38,18 @@ browser:
 test: install
 	$(BIN)/pytest
 
+# The browser client's JS suite alone, on vectors made by ovote/crypto
+# (`make test` runs it too, through tests/frontend).
+jstest: install
+	$(BIN)/python tests/frontend/make_vectors.py frontend/test/vectors.json
+	cd frontend && npm test
+
 bench: install
 	$(BIN)/python bench/crypto_bench.py
 	$(BIN)/python bench/registry_bench.py
+	$(BIN)/python bench/browser_encrypt.py
+	$(BIN)/python bench/verify_bench.py
+	$(BIN)/python bench/tally_bench.py
 
 clean:
-	rm -rf $(VENV) frontend/node_modules ovote/static/vendor instance .pytest_cache
+	rm -rf $(VENV) frontend/node_modules ovote/static/vendor ovote/static/vote frontend/test/vectors.json instance .pytest_cache

@@ -62,6 +62,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     MAX_CONTENT_LENGTH = _env_int("OVOTE_MAX_CONTENT_LENGTH", 12 * 1024 * 1024)
+    #: largest request header field (name and value, bytes); 431 above (ovote/serving.py)
+    MAX_HEADER_BYTES = _env_int("OVOTE_MAX_HEADER_BYTES", 8192)
     UPLOAD_DIR = _env("OVOTE_UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
     #: largest identity document accepted (bytes); keep it below MAX_CONTENT_LENGTH
     DOCUMENT_MAX_BYTES = _env_int("OVOTE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)

@@ -8,7 +8,7 @@ election with two reporting units, and real voters: each gets a voting key and a
 blind-signed token, and its ballot is encrypted with proofs beforehand, so that
 the run measures the server alone. 10 % of the sends are revotes (a second
 ballot under the same voting key) and 1 % identical re-sends. gunicorn is
-started with `ovote.serving`'s settings; the ballots are sent from another
+started by `ovote serve`; the ballots are sent from another
 process over `--concurrency` connections. It prints ballots per second and the
 latency percentiles, then checks the outcome through the public API: every
 receipt (201 or 200) verifies and is on the board at its seq and chain value,
@@ -76,6 +76,7 @@ def make_election(url: str, *, max_revotes=20):
     from ovote.consulates.models import Constituency, Consulate, ConsulateCountry
     from ovote.crypto import blindrsa
     from ovote.extensions import db
+    from ovote.runtime import runtime
     from ovote.voting.setup import build_open_election
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_BACKEND": "memory"})
@@ -90,7 +91,7 @@ def make_election(url: str, *, max_revotes=20):
         keys = [blindrsa.generate_key(3072) for _ in consulates]
         built = build_open_election(db.session, slug=SLUG, consulates=consulates,
                                     constituency=constituency, unit_keys=keys,
-                                    max_revotes=max_revotes)
+                                    max_revotes=max_revotes, cipher=runtime().cipher)
         db.session.commit()
         definition = json.loads(built.election.definition)
         db.engine.dispose()
@@ -167,11 +168,10 @@ def free_port() -> int:
 
 def start_gunicorn(url: str, port: int, *, workers=2, access_log=None):
     env = dict(os.environ, OVOTE_DATABASE_URL=url, OVOTE_ENV="development",
-               OVOTE_RATELIMIT="false", OVOTE_BIND=f"127.0.0.1:{port}", OVOTE_WORKERS=str(workers),
-               OVOTE_ACCESS_LOG=str(access_log or os.devnull))
+               OVOTE_RATELIMIT="false")
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-c", "python:ovote.serving",
-         "ovote.wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [str(Path(sys.executable).with_name("ovote")), "serve", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--access-log", str(access_log or os.devnull)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True)
     import httpx
 

@@ -1,11 +1,15 @@
-// Copies the installed front-end packages into ../ovote/static/vendor so that
-// the app serves them itself (no CDN at run time, nothing committed by hand).
+// Builds the browser assets into ../ovote/static so that the app serves them
+// itself (no CDN at run time, nothing committed by hand):
+// * copies the installed Bootstrap files into static/vendor;
+// * bundles the voting client (src/) with esbuild into static/vote.
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const vendor = join(here, "..", "ovote", "static", "vendor");
+const statics = join(here, "..", "ovote", "static");
+const vendor = join(statics, "vendor");
 const copies = [
   ["bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"],
   ["bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/bootstrap.min.css.map"],
@@ -20,3 +24,23 @@ for (const [from, to] of copies) {
   cpSync(join(here, "node_modules", from), target);
 }
 console.log(`copied ${copies.length} files into ovote/static/vendor`);
+
+// The client's cryptographic core as an ES module (crypto.js) and the voting
+// pages (vote.js), module scripts from our own origin as the CSP requires.
+const vote = join(statics, "vote");
+rmSync(vote, { recursive: true, force: true });
+await build({
+  entryPoints: { crypto: join(here, "src", "crypto", "index.js"), vote: join(here, "src", "vote", "page.js") },
+  outdir: vote,
+  bundle: true,
+  format: "esm",
+  target: ["es2022"],
+  minify: true,
+  sourcemap: true,
+  legalComments: "linked",
+  logLevel: "warning",
+});
+// The stand-alone voting page (?election=SLUG); the app's own voting page
+// mounts the same script on its #ovote-vote element.
+cpSync(join(here, "src", "vote", "index.html"), join(vote, "index.html"));
+console.log("bundled the voting client into ovote/static/vote");

@@ -1,23 +1,39 @@
 """The application factory."""
-import logging
-import re
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, has_request_context, request, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import get_locale
-from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
+from ovote import models  # noqa: F401  (registers every table on the metadata)
+from ovote import web
+from ovote.accounts.passwords import Passwords
+from ovote.accounts.staff_views import bp as staff_bp
+from ovote.accounts.views import bp as accounts_bp
+from ovote.api import bp as api_bp
+from ovote.audit.views import bp as audit_bp
+from ovote.cli.server import init_cli
+from ovote.consulates.constituency_views import bp as constituencies_bp
+from ovote.consulates.views import bp as consulates_bp
+from ovote.elections.manage_views import bp as manage_elections_bp
+from ovote.elections.views import bp as elections_bp
 from ovote.extensions import babel, csrf, db, limiter, login_manager, migrate
+from ovote.mail import Mailer
+from ovote.personal_data import DataCipher
+from ovote.registration.documents import DocumentStore
+from ovote.registration.overview_views import bp as overview_bp
+from ovote.registration.queue_views import bp as review_bp
+from ovote.registration.views import bp as registration_bp
+from ovote.runtime import KEY as RUNTIME_KEY
+from ovote.runtime import Runtime
+from ovote.serving import COOKIELESS_PATHS
+from ovote.settings import Settings
+from ovote.voting.views import bp as voting_bp
+from ovote.web.locale import select_locale
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger(__name__)
-#: paths served without reading or writing the session cookie: a ballot must reach the
-#: server with nothing that could name the voter (DESIGN.md §3.6)
-COOKIELESS_PATHS = re.compile(r"/api/v1/elections/[^/]+/ballots/?|/elections/[^/]+/(board|receipt)")
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -70,49 +86,50 @@ def create_app(config=None):
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _sqlite_transactions(app)
+    install_runtime(app)
 
-    from ovote import models  # noqa: F401  (registers every table on the metadata)
-    from ovote.accounts.views import bp as accounts_bp
-    from ovote.api import bp as api_bp
-    from ovote.elections.views import bp as elections_bp
-    from ovote.elections.manage_views import bp as manage_elections_bp
-    from ovote.accounts.staff_views import bp as staff_bp
-    from ovote.voting.views import bp as voting_bp
-    from ovote.audit.views import bp as audit_bp
-    from ovote.consulates.constituency_views import bp as constituencies_bp
-    from ovote.consulates.views import bp as consulates_bp
-    from ovote.web import bp as web_bp, init_web
-    from ovote.registration.views import bp as registration_bp
-    from ovote.registration.queue_views import bp as review_bp
-    from ovote.registration.overview_views import bp as overview_bp
-
-    for blueprint in (web_bp, accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp,
-                      review_bp, overview_bp, constituencies_bp, api_bp, elections_bp,
-                      manage_elections_bp, voting_bp):
+    web.init_app(app)
+    for blueprint in (accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp, review_bp,
+                      overview_bp, constituencies_bp, api_bp, elections_bp, manage_elections_bp,
+                      voting_bp):
         app.register_blueprint(blueprint)
-    init_web(app)
-
-    from ovote.cli import init_cli
-
     init_cli(app)
     return app
 
 
-def select_locale():
-    """The user's saved choice, then this session's choice, then the browser's."""
-    languages = current_app.config["LANGUAGES"]
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
-        return current_user.locale
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or "en"
+def install_runtime(app):
+    """Build the app's Runtime from its configuration now (again after a test changes it)."""
+    cipher = DataCipher.from_config(app.config)
+    with app.app_context():
+        engine = db.engine
+    outbox = app.extensions.setdefault("ovote_outbox", [])
+    app.extensions[RUNTIME_KEY] = Runtime(
+        settings=Settings.from_config(app.config), cipher=cipher,
+        passwords=Passwords.from_config(app.config),
+        mailer=Mailer.from_config(app.config, links=_links_of(app), cipher=cipher, engine=engine,
+                                  outbox=outbox),
+        documents=DocumentStore.from_config(app.config, cipher=cipher))
+    return app.extensions[RUNTIME_KEY]
 
 
-def text_direction():
-    return "rtl" if get_locale() and get_locale().character_order == "right-to-left" else "ltr"
+def _links_of(app):
+    """Absolute URLs for messages, on SERVER_NAME and PREFERRED_URL_SCHEME.
+
+    In a request, the request's URL adapter (which uses SERVER_NAME when it is set);
+    outside one (a command), the app's, and "localhost" for a development set-up
+    without SERVER_NAME, as Flask's own test requests use."""
+    scheme = app.config["PREFERRED_URL_SCHEME"]
+
+    def link(endpoint, **values):
+        if has_request_context():
+            return url_for(endpoint, _external=True, _scheme=scheme, **values)
+        if app.config.get("SERVER_NAME"):
+            with app.app_context():
+                return url_for(endpoint, _external=True, _scheme=scheme, **values)
+        adapter = app.url_map.bind("localhost", url_scheme=scheme)
+        return adapter.build(endpoint, values, force_external=True)
+
+    return link
 
 
 def _prepare_sqlite(app):

@@ -1,8 +1,7 @@
 """Re-encrypting every sealed value under the current (first) data key.
 
 The sealed columns are found on the models (`SEALED_COLUMNS = {column:
-context}`), plus the staff TOTP secrets on `users`; the identity documents
-are the sealed files in UPLOAD_DIR. A value already under the current key is
+context}`); the identity documents are the sealed files of the DocumentStore. A value already under the current key is
 left alone, so the rotation can be run again at any time, and after an
 interruption it carries on where it stopped: it commits after every batch.
 """
@@ -11,16 +10,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import inspect, select, update
 
-from ovote.accounts.models import User
 from ovote.audit.services import record
 from ovote.extensions import db
-from ovote.personal_data import DataKeyError, cipher
+from ovote.personal_data import DataKeyError
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class Tally:
+class ResealCount:
     checked: int = 0
     resealed: int = 0
 
@@ -28,25 +26,25 @@ class Tally:
 @dataclass
 class RotationReport:
     key_id: str
-    tallies: dict = field(default_factory=dict)  # "table.column" or "documents" -> Tally
+    counts: dict = field(default_factory=dict)  # "table.column" or "documents" -> ResealCount
     errors: list = field(default_factory=list)  # (where, what)
 
     @property
     def resealed(self):
-        return sum(t.resealed for t in self.tallies.values())
+        return sum(t.resealed for t in self.counts.values())
 
 
 def sealed_columns():
     """(model, column name, sealing context) of every sealed column."""
-    found = [(User, "totp_secret_enc", "user.totp")]
+    found = []
     for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.class_.__name__):
         for column, context in getattr(mapper.class_, "SEALED_COLUMNS", {}).items():
             found.append((mapper.class_, column, context))
     return found
 
 
-def _rotate_column(session, model, column, context, tally, errors, *, batch_size, dry_run):
-    data_cipher = cipher()
+def _rotate_column(session, model, column, context, count, errors, *, data_cipher, batch_size,
+                   dry_run):
     key = inspect(model).primary_key[0]
     attr = getattr(model, column)
     last = None
@@ -58,7 +56,7 @@ def _rotate_column(session, model, column, context, tally, errors, *, batch_size
         if not rows:
             return
         for row_id, sealed in rows:
-            tally.checked += 1
+            count.checked += 1
             if not data_cipher.needs_rotation(sealed):
                 continue
             try:
@@ -67,42 +65,41 @@ def _rotate_column(session, model, column, context, tally, errors, *, batch_size
                 errors.append((f"{model.__tablename__}.{column} id {row_id}", str(exc)))
                 continue
             if dry_run:
-                tally.resealed += 1
+                count.resealed += 1
                 continue
             # Only if the value is still the one read: a value the application rewrote meanwhile
             # (under the current key) must not be overwritten with the old one re-sealed.
             done = session.execute(update(model).where(key == row_id, attr == sealed)
                                    .values({column: fresh}).execution_options(synchronize_session=False))
-            tally.resealed += done.rowcount
+            count.resealed += done.rowcount
         if not dry_run:
             session.commit()
         last = rows[-1][0]
 
 
-def _rotate_documents(tally, errors, *, dry_run):
-    from ovote.registration import documents
-
+def _rotate_documents(count, errors, *, documents, dry_run):
     for name in documents.stored_names():
-        tally.checked += 1
+        count.checked += 1
         try:
             if documents.needs_reseal(name) if dry_run else documents.reseal(name):
-                tally.resealed += 1
+                count.resealed += 1
         except (DataKeyError, OSError) as exc:
             errors.append((f"document {name}", str(exc)))
 
 
-def rotate_data_key(session, *, actor, batch_size=500, dry_run=False):
+def rotate_data_key(session, *, actor, cipher, documents, batch_size=500, dry_run=False):
     """Re-seal every value not under the current key; returns a RotationReport.
 
     With `dry_run` nothing is written: the report counts what would be re-sealed
     and which values no key in the ring can open.
     """
-    report = RotationReport(key_id=cipher().current_key_id)
+    report = RotationReport(key_id=cipher.current_key_id)
     for model, column, context in sealed_columns():
-        tally = report.tallies.setdefault(f"{model.__tablename__}.{column}", Tally())
-        _rotate_column(session, model, column, context, tally, report.errors,
+        count = report.counts.setdefault(f"{model.__tablename__}.{column}", ResealCount())
+        _rotate_column(session, model, column, context, count, report.errors, data_cipher=cipher,
                        batch_size=batch_size, dry_run=dry_run)
-    _rotate_documents(report.tallies.setdefault("documents", Tally()), report.errors, dry_run=dry_run)
+    _rotate_documents(report.counts.setdefault("documents", ResealCount()), report.errors,
+                      documents=documents, dry_run=dry_run)
     if not dry_run:
         record(session, actor=actor, action="keys.rotate_data_key", target=f"key:{report.key_id}",
                details={"resealed": report.resealed, "errors": len(report.errors)})

@@ -1,8 +1,8 @@
-"""Outgoing mail through one function, with a backend chosen by configuration.
+"""Outgoing mail through one collaborator, `Mailer`, with a backend chosen by configuration.
 
 Backends: `smtp` (production), `file` (one .eml per message in OVOTE_MAIL_DIR,
 for development and the browser tests), `console` (logged), `memory` (kept in
-`app.extensions["ovote_outbox"]`, for unit tests).
+`Mailer.outbox`, also `app.extensions["ovote_outbox"]`, for unit tests).
 
 A message the backend refuses (mail server down, say) is not lost and does not
 fail the request whose change already committed: it is kept, sealed, in
@@ -17,21 +17,17 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app, url_for
-from sqlalchemy import DateTime, Integer, String, Text, delete, event, insert, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import DateTime, Integer, String, Text, delete, insert, or_, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
+from ovote.after_commit import on_commit
+from ovote.clock import utcnow
 from ovote.extensions import db
-from ovote.personal_data import cipher
 
 log = logging.getLogger(__name__)
 _SEALED = "mail.message"
 #: longest wait between two attempts at one message
 MAX_RETRY_DELAY = timedelta(hours=6)
-
-
-def _utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class UndeliveredMail(db.Model):
@@ -59,71 +55,110 @@ def retry_delay(attempts):
     return min(timedelta(minutes=2 ** min(attempts - 1, 20)), MAX_RETRY_DELAY)
 
 
-def external_url(endpoint, **values):
-    """The absolute URL of `endpoint` for a message: on the configured host
-    (SERVER_NAME) and scheme (PREFERRED_URL_SCHEME), never the request's, whose
-    Host header the sender chooses and whose scheme is http behind a TLS proxy."""
-    return url_for(endpoint, _external=True, _scheme=current_app.config["PREFERRED_URL_SCHEME"],
-                   **values)
+class Mailer:
+    """Sends the app's messages; services are given it (`mailer=`), built once per app.
 
-
-def build_message(to, subject, body):
-    msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain="ovote.invalid")
-    msg["Date"] = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
-    msg.set_content(body)
-    return msg
-
-
-def send_mail(to, subject, body, *, session=None):
-    """Send a plain-text message with the configured backend.
-
-    With `session`, the message is written now (in the current language) but
-    sent only when that session's transaction commits, and dropped if it
-    rolls back: nobody is told of a change that did not happen.
+    `links(endpoint, **values)` makes the absolute URLs messages carry: on the
+    configured host (SERVER_NAME) and scheme (PREFERRED_URL_SCHEME), never the
+    request's, whose Host header the sender chooses and whose scheme is http behind
+    a TLS proxy. `engine` stores the messages the backend refuses, sealed by `cipher`.
     """
-    msg = build_message(to, subject, body)
-    if session is None:
-        _deliver(msg)
-    else:
-        # Join the transaction now, so that its rollback is a real one and drops the message.
-        session.connection()
-        session.info.setdefault(_PENDING, []).append(msg)
 
+    def __init__(self, *, backend, sender, links, cipher, engine, mail_dir=None, smtp=None,
+                 outbox=None):
+        self.backend, self.sender, self.links = backend, sender, links
+        self.cipher, self.engine = cipher, engine
+        self.mail_dir, self.smtp = mail_dir, smtp or {}
+        #: the messages the `memory` backend has sent
+        self.outbox = [] if outbox is None else outbox
 
-_PENDING = "ovote.mail.pending"
+    @classmethod
+    def from_config(cls, config, *, links, cipher, engine, outbox=None):
+        smtp = {key: config[f"SMTP_{key.upper()}"]
+                for key in ("host", "port", "starttls", "user", "password")}
+        return cls(backend=config["MAIL_BACKEND"], sender=config["MAIL_FROM"], links=links,
+                   cipher=cipher, engine=engine, mail_dir=config["MAIL_DIR"], smtp=smtp,
+                   outbox=outbox)
 
+    def link(self, endpoint, **values):
+        """The absolute URL of `endpoint` for a message."""
+        return self.links(endpoint, **values)
 
-@event.listens_for(Session, "after_commit")
-def _send_pending(session):
-    if not session.in_nested_transaction():
-        for msg in session.info.pop(_PENDING, []):
-            try:
-                _deliver(msg)
-            except OSError as exc:  # smtplib's errors, refused connections, timeouts, full disks
-                _keep_undelivered(msg, exc)
+    def build_message(self, to, subject, body):
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg["Message-ID"] = make_msgid(domain="ovote.invalid")
+        msg["Date"] = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+        msg.set_content(body)
+        return msg
 
+    def send(self, to, subject, body, *, session=None):
+        """Send a plain-text message with the configured backend.
 
-def _keep_undelivered(msg, exc):
-    """Store a message the backend refused for a while (not for good: a mailbox that
-    does not exist is not tried again). The change it reports has committed, so the
-    request goes on whatever happens here; the store uses its own connection (the
-    session that committed cannot run SQL inside this hook)."""
-    if _permanent(exc):
-        log.error("mail %s refused for good (%s); not kept", msg["Message-ID"], _describe(exc))
-        return
-    log.error("mail %s not delivered (%s); kept for `ovote mail retry`", msg["Message-ID"], _describe(exc))
-    now = _utcnow()
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(insert(UndeliveredMail).values(
-                created_at=now, attempts=1, next_attempt_at=now + retry_delay(1),
-                last_error=_describe(exc), message_enc=cipher().seal(bytes(msg), context=_SEALED)))
-    except Exception:  # noqa: BLE001 - the change stands; say loudly that its mail is lost
-        log.exception("mail %s lost: it could not be kept for a later attempt", msg["Message-ID"])
+        With `session`, the message is written now (in the current language) but
+        sent only when that session's transaction commits, and dropped if it
+        rolls back: nobody is told of a change that did not happen.
+        """
+        msg = self.build_message(to, subject, body)
+        if session is None:
+            self.deliver(msg)
+        else:
+            on_commit(session, lambda: self._deliver_or_keep(msg))
+
+    def _deliver_or_keep(self, msg):
+        try:
+            self.deliver(msg)
+        except OSError as exc:  # smtplib's errors, refused connections, timeouts, full disks
+            self._keep_undelivered(msg, exc)
+
+    def _keep_undelivered(self, msg, exc):
+        """Store a message the backend refused for a while (not for good: a mailbox that
+        does not exist is not tried again). The change it reports has committed, so the
+        request goes on whatever happens here; the store uses its own connection (the
+        session that committed cannot run SQL inside this hook)."""
+        if _permanent(exc):
+            log.error("mail %s refused for good (%s); not kept", msg["Message-ID"], _describe(exc))
+            return
+        log.error("mail %s not delivered (%s); kept for `ovote mail retry`", msg["Message-ID"],
+                  _describe(exc))
+        now = utcnow()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(UndeliveredMail).values(
+                    created_at=now, attempts=1, next_attempt_at=now + retry_delay(1),
+                    last_error=_describe(exc),
+                    message_enc=self.cipher.seal(bytes(msg), context=_SEALED)))
+        except Exception:  # noqa: BLE001 - the change stands; say loudly that its mail is lost
+            log.exception("mail %s lost: it could not be kept for a later attempt", msg["Message-ID"])
+
+    def open_kept(self, message_enc):
+        return message_from_bytes(self.cipher.open(message_enc, context=_SEALED), policy=policy.default)
+
+    def deliver(self, msg):
+        backend = self.backend
+        if backend == "memory":
+            self.outbox.append(msg)
+        elif backend == "file":
+            folder = Path(self.mail_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+            (folder / f"{stamp}.eml").write_bytes(bytes(msg))
+        elif backend == "console":  # development only: production refuses every backend but smtp
+            log.warning("mail to %s: %s\n%s", msg["To"], msg["Subject"], msg.get_content())
+        elif backend == "smtp":
+            smtp = self.smtp
+            with smtplib.SMTP(smtp["host"], smtp["port"], timeout=20) as server:
+                if smtp["starttls"]:
+                    server.starttls()
+                if smtp["user"]:
+                    server.login(smtp["user"], smtp["password"])
+                server.send_message(msg)
+        else:
+            raise RuntimeError(f"unknown OVOTE_MAIL_BACKEND {backend!r}")
+        # The Message-ID only: the address and the subject ("... rejected") are personal data.
+        log.info("mail %s sent via %s", msg["Message-ID"], backend)
 
 
 def _permanent(exc):
@@ -157,7 +192,7 @@ GIVE_UP_AFTER = timedelta(days=3)
 _LEASE = timedelta(minutes=10)
 
 
-def retry_undelivered(session, *, now=None, everything=False):
+def retry_undelivered(session, *, mailer, now=None, everything=False):
     """Send again each kept message whose next attempt is due (every one, with
     `everything`); returns a RetryReport.
 
@@ -165,7 +200,7 @@ def retry_undelivered(session, *, now=None, everything=False):
     transaction, and sent with no transaction open: the database is never held
     while the mail server answers, and two runs at once never send one message
     twice. A run that dies while sending frees its messages when the lease ends."""
-    now = now or _utcnow()
+    now = now or utcnow()
     report = RetryReport()
     free = or_(UndeliveredMail.leased_until.is_(None), UndeliveredMail.leased_until < now)
     last = 0
@@ -193,15 +228,15 @@ def retry_undelivered(session, *, now=None, everything=False):
             session.execute(delete(UndeliveredMail).where(this))
             report.dropped += 1
         else:
-            _send_kept(session, row, now, report)
+            _send_kept(session, mailer, row, now, report)
         session.commit()
 
 
-def _send_kept(session, row, now, report):
-    msg = message_from_bytes(cipher().open(row.message_enc, context=_SEALED), policy=policy.default)
+def _send_kept(session, mailer, row, now, report):
+    msg = mailer.open_kept(row.message_enc)
     this = UndeliveredMail.id == row.id
     try:
-        _deliver(msg)
+        mailer.deliver(msg)
     except OSError as exc:
         if _permanent(exc):
             log.error("undelivered mail %s refused for good (%s); dropped", row.id, _describe(exc))
@@ -216,33 +251,3 @@ def _send_kept(session, row, now, report):
         session.execute(delete(UndeliveredMail).where(this))
         report.sent += 1
 
-
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session):
-    if not session.in_nested_transaction():
-        session.info.pop(_PENDING, None)
-
-
-def _deliver(msg):
-    config = current_app.config
-    backend = config["MAIL_BACKEND"]
-    if backend == "memory":
-        current_app.extensions.setdefault("ovote_outbox", []).append(msg)
-    elif backend == "file":
-        folder = Path(config["MAIL_DIR"])
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        (folder / f"{stamp}.eml").write_bytes(bytes(msg))
-    elif backend == "console":  # development only: production refuses every backend but smtp
-        log.warning("mail to %s: %s\n%s", msg["To"], msg["Subject"], msg.get_content())
-    elif backend == "smtp":
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
-            if config["SMTP_STARTTLS"]:
-                smtp.starttls()
-            if config["SMTP_USER"]:
-                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-            smtp.send_message(msg)
-    else:
-        raise RuntimeError(f"unknown OVOTE_MAIL_BACKEND {backend!r}")
-    # The Message-ID only: the address and the subject ("... rejected") are personal data.
-    log.info("mail %s sent via %s", msg["Message-ID"], backend)

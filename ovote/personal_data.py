@@ -12,7 +12,6 @@ import hmac
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
 
 
 class DataKeyError(RuntimeError):
@@ -31,17 +30,25 @@ def key_id(key):
 
 
 class DataCipher:
-    """AES-256-GCM over a key ring; the first key seals, every key opens."""
+    """AES-256-GCM over a key ring; the first key seals, every key opens. With the index
+    key it also makes the blind indexes. Services are given it (`cipher=`), built once
+    per app."""
 
-    def __init__(self, keys):
+    def __init__(self, keys, *, index_key=None):
         if not keys:
             raise DataKeyError("the data key ring is empty")
         self._keys = [(key_id(k), AESGCM(k)) for k in keys]
         self._by_id = dict(self._keys)
+        self._index_key = index_key
 
     @classmethod
     def from_config(cls, config):
-        return cls([_decode_key(k) for k in config["DATA_KEYS"].split(",") if k.strip()])
+        return cls([_decode_key(k) for k in config["DATA_KEYS"].split(",") if k.strip()],
+                   index_key=_decode_key(config["INDEX_KEY"]))
+
+    def blind_index(self, value, *, purpose):
+        """The blind index of `value` under this app's index key (see `blind_index`)."""
+        return blind_index(value, purpose=purpose, key=self._index_key)
 
     @property
     def current_key_id(self):
@@ -77,17 +84,7 @@ class DataCipher:
         return not sealed.startswith(f"v1.{self.current_key_id}.")
 
 
-def cipher():
-    """The application's DataCipher (built once per app)."""
-    ext = current_app.extensions
-    if "ovote_cipher" not in ext:
-        ext["ovote_cipher"] = DataCipher.from_config(current_app.config)
-    return ext["ovote_cipher"]
-
-
-def blind_index(value, *, purpose, key=None):
+def blind_index(value, *, purpose, key):
     """HMAC-SHA256 hex of a normalised value, for equality look-ups on encrypted data."""
-    if key is None:
-        key = _decode_key(current_app.config["INDEX_KEY"])
     message = purpose.encode() + b"\x00" + value.encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

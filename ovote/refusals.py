@@ -8,6 +8,7 @@ the command's locale) when they are shown, with `params` filled in.
 """
 from dataclasses import dataclass
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 
 from ovote.errors import Refused
@@ -21,6 +22,125 @@ class Refusal:
 
 REFUSALS: dict[str, Refusal] = {
     "refused": Refusal(400, _l("This cannot be done.")),
+    # -- the request's body as a whole (ovote.api_input, ovote.form_input) ---------------
+    # bad_json and bad_structure are DESIGN.md §7's codes; 422 as for a ballot of the wrong
+    # shape (§3.8), so that one code has one status
+    "bad_json": Refusal(400, _l("The request body must be UTF-8 JSON without duplicate keys, "
+                                "fractions, or integers of 2^53 or more.")),
+    "bad_structure": Refusal(422, _l("The request body does not have the expected JSON structure.")),
+    "bad_form_value": Refusal(400, _l("The field “%(field)s” was not sent as text. Fill in the form "
+                                      "on the page and send it again.")),
+    # -- text typed by people (every domain; ovote.text) ----------------------------------
+    "text.control_characters": Refusal(422, _l("Remove the control characters from this field.")),
+    "text.invisible_character": Refusal(422, _l(
+        "Remove the invisible character %(char)s from this field: it changes how the text is "
+        "displayed without being seen. Type the text again rather than pasting it.")),
+    # -- codes and names people tell apart by eye (every domain; ovote.codes) --------------
+    "code.invalid": Refusal(422, _l("The code must be %(min)d to %(max)d letters A to Z or digits "
+                                    "0 to 9.")),
+    "code.confusable": Refusal(422, _l("The code %(code)s can be mistaken for %(other)s, which is "
+                                       "already in use. Choose a code that cannot.")),
+    "name.confusable": Refusal(422, _l("This name can be mistaken for “%(other)s”, which is already "
+                                       "in use. Choose a name that cannot.")),
+    # -- accounts --------------------------------------------------------------------------
+    "account.invalid_email": Refusal(400, _l("This is not a valid e-mail address: %(why)s")),
+    "account.password_too_short": Refusal(400, _l("Choose a password of at least %(n)d characters.")),
+    "account.password_is_email": Refusal(400, _l("Your password must not be your e-mail address.")),
+    "account.invalid_credentials": Refusal(401, _l(
+        "The e-mail address or password is not correct. If you have just signed up, open the "
+        "confirmation link we e-mailed you first.")),
+    "account.locked": Refusal(429, _l("Too many failed attempts. Try again after %(time)s UTC.")),
+    "account.link_expired": Refusal(400, _l("This link has expired. Ask for a new one.")),
+    "account.link_invalid": Refusal(400, _l("This link is not valid. Check that you copied all of it.")),
+    "account.link_used": Refusal(400, _l("This link has already been used.")),
+    "totp.invalid": Refusal(401, _l("That code is not correct. Enter the 6 digits your app shows now.")),
+    "totp.replayed": Refusal(401, _l("That code has already been used. Wait for the next one.")),
+    "totp.already_enrolled": Refusal(409, _l(
+        "An authenticator was set up for this account meanwhile, in another window. Enter the "
+        "6-digit code of the app used there.")),
+    "staff.role": Refusal(422, _l("Choose a staff role.")),
+    "staff.consulate": Refusal(422, _l(
+        "A consular official needs a consulate, and only an official has one.")),
+    "staff.email_taken": Refusal(422, _l("An account with this e-mail address already exists.")),
+    "staff.own_role": Refusal(422, _l("You cannot change your own role.")),
+    "staff.own_account": Refusal(422, _l("You cannot deactivate your own account.")),
+    "staff.not_commissioner": Refusal(409, _l(
+        "Your account is no longer an active commissioner: nothing was changed.")),
+    # -- consulates and constituencies -------------------------------------------------------
+    "consulate.country_code": Refusal(422, _l("%(code)s is not an ISO 3166 country code.")),
+    "consulate.code_taken": Refusal(422, _l("Another consulate already uses the code %(code)s.")),
+    "consulate.host_country": Refusal(422, _l("Choose the country the consulate is in.")),
+    "consulate.timezone": Refusal(422, _l("%(tz)s is not a known time zone (e.g. Europe/Paris).")),
+    "consulate.no_countries": Refusal(422, _l("A consulate must serve at least one country.")),
+    "constituency.name": Refusal(422, _l("Give the constituency a name (at most 200 characters).")),
+    "constituency.code_taken": Refusal(422, _l(
+        "Another constituency already uses the code %(code)s.")),
+    # -- registration: the voter's application ------------------------------------------------
+    "application.required": Refusal(422, _l("This field is required.")),
+    "application.too_long": Refusal(422, _l("Write at most %(n)d characters.")),
+    "application.country_code": Refusal(422, _l("%(code)s is not a country code of ISO 3166.")),
+    "application.birth_in_future": Refusal(422, _l("The date of birth cannot be in the future.")),
+    "application.birth_year": Refusal(422, _l("Check the year of birth.")),
+    "application.document_number": Refusal(422, _l(
+        "A document number has 3 to 20 letters and digits.")),
+    "application.no_document": Refusal(422, _l(
+        "Give your national identity number, your passport, or both.")),
+    "application.passport_expiry": Refusal(422, _l("Give the passport's expiry date.")),
+    "application.mrz_without_passport": Refusal(422, _l(
+        "The MRZ belongs to a passport: give its number too.")),
+    "application.mrz_disagrees": Refusal(422, _l(
+        "The MRZ does not agree with what you typed: %(fields)s. Check both.")),
+    "application.phone": Refusal(422, _l(
+        "This is not a valid phone number in %(country)s. Include the area code, or write it "
+        "with + and the country code.")),
+    "application.residence_first": Refusal(422, _l("Give your country of residence first.")),
+    "application.consulate_not_serving": Refusal(422, _l(
+        "This consulate does not serve residents of %(country)s. Choose one from the list.")),
+    "application.constituency": Refusal(422, _l("Choose your home constituency from the list.")),
+    "application.channel": Refusal(422, _l("Choose how you would like to vote.")),
+    "application.not_editable": Refusal(409, _l(
+        "This application is %(state)s: it can no longer be changed.")),
+    "application.change_not_saved": Refusal(409, _l(
+        "Your change was not saved: this application is %(state)s, so it can no longer be "
+        "changed.")),
+    "application.not_withdrawable": Refusal(409, _l(
+        "This application is %(state)s: it cannot be withdrawn.")),
+    "application.incomplete": Refusal(422, _l("Complete every step before you submit.")),
+    "application.illegal_transition": Refusal(409, _l(
+        "This application is %(state)s: that is no longer possible.")),
+    "registration.closed": Refusal(403, _l("The registration deadline (%(day)s) has passed.")),
+    "mrz.shape": Refusal(422, _l(
+        "The MRZ must be the two lines of 44 characters printed at the bottom of the passport's "
+        "photo page.")),
+    "mrz.characters": Refusal(422, _l(
+        "The MRZ may only hold capital letters, digits and the < sign, and its first line "
+        "starts with P.")),
+    "mrz.unreadable": Refusal(422, _l("The MRZ could not be read. Copy the two lines again carefully.")),
+    "mrz.check_digit": Refusal(422, _l(
+        "A check digit of the MRZ is wrong (%(fields)s). Copy the two lines again carefully.")),
+    "document.empty": Refusal(422, _l("The file is empty. Choose the scan or photo of your document.")),
+    "document.type": Refusal(422, _l(
+        "This file is not a JPEG, PNG or PDF document (its content was checked, not its name). "
+        "Save the scan in one of these formats.")),
+    "document.too_large": Refusal(413, _l(
+        "The file is larger than %(size)s. Scan it at a lower resolution.")),
+    # -- registration: the consulate's decisions --------------------------------------------
+    "decision.no_such_application": Refusal(404, _l("There is no such application.")),
+    "decision.reason": Refusal(422, _l("Choose a reason that fits the decision.")),
+    "decision.note_too_long": Refusal(422, _l("Keep the note under 2000 characters.")),
+    "decision.no_longer_possible": Refusal(409, _l(
+        "This application is %(state)s: that decision is no longer possible.")),
+    "decision.document_taken": Refusal(409, _l(
+        "Another verified application already uses this document number. Reject one of them.")),
+    "decision.nothing_to_confirm": Refusal(409, _l("No verification is waiting for confirmation.")),
+    "decision.same_official": Refusal(403, _l(
+        "A second official must confirm: you proposed this verification yourself.")),
+    "decision.not_under_review": Refusal(409, _l("Only applications under review are checked again.")),
+    # -- registration: the civil registry file ------------------------------------------------
+    "registry.not_utf8": Refusal(400, _l("The file is not UTF-8 text.")),
+    "registry.unreadable": Refusal(400, _l("The file cannot be read as CSV: %(why)s")),
+    "registry.missing_columns": Refusal(400, _l(
+        "Missing columns: %(columns)s. The header must name %(all)s.")),
     # -- elections: definition, state machine, freeze (ovote/elections) ------------------
     "unknown_election": Refusal(404, _l("There is no election %(slug)s.")),
     "election_not_frozen": Refusal(
@@ -81,12 +201,9 @@ REFUSALS: dict[str, Refusal] = {
         409, _l("No consulate has a verified voter of a home constituency with a ballot style: "
                 "there would be no reporting unit.")),
     # -- voting: tokens, casting, the board, the JSON API's own (ovote/voting, ovote/api) --
-    "bad_json": Refusal(400, _l("The request body is not acceptable JSON: %(detail)s.")),
     "too_large": Refusal(413, _l("The request body is larger than %(limit)s bytes.")),
     "login_required": Refusal(401, _l("Log in first.")),
     "csrf_failed": Refusal(400, _l("The X-CSRFToken header is missing or not this session's token.")),
-    "invalid_credentials": Refusal(401, _l("The e-mail address or password is not correct.")),
-    "account_locked": Refusal(429, _l("Too many failed attempts. Try again after %(time)s UTC.")),
     "staff_use_web": Refusal(
         403, _l("Staff accounts log in on the web site, with their authentication code.")),
     "not_eligible": Refusal(403, _l("You cannot get a ballot token for this election (%(reason)s).")),
@@ -100,7 +217,6 @@ REFUSALS: dict[str, Refusal] = {
     "unknown_unit": Refusal(422, _l("This election has no reporting unit %(unit)s.")),
     "bad_token": Refusal(422, _l("The ballot token is not valid: %(detail)s.")),
     "bad_signature": Refusal(422, _l("The ballot's signature is not valid: %(detail)s.")),
-    "bad_structure": Refusal(422, _l("The ballot is not built as its ballot style says: %(detail)s.")),
     "bad_encoding": Refusal(422, _l("A value of the ballot is not encoded as required: %(detail)s.")),
     "bad_point": Refusal(422, _l("A point of the ballot is not a valid group element: %(detail)s.")),
     "bad_scalar": Refusal(422, _l("A number of the ballot is not below the group order: %(detail)s.")),
@@ -120,6 +236,11 @@ def message_of(error: Refused) -> str:
     """The translated message of `error`, with its parameters filled in."""
     template = str(REFUSALS.get(error.code, REFUSALS["refused"]).message)
     return template % error.params if error.params else template
+
+
+def flash_refusal(error: Refused, category: str = "danger") -> None:
+    """Show `error`'s message on the next HTML page (views that redirect or re-render)."""
+    flash(message_of(error), category)
 
 
 def as_json(error: Refused) -> tuple[dict, int]:

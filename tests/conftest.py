@@ -14,11 +14,13 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 import config as config_module
 from ovote import create_app
-from ovote.accounts import passwords, totp
-from ovote.accounts.models import Role, User, utcnow
+from ovote.accounts import totp
+from ovote.accounts.models import Role, User
+from ovote.clock import utcnow
 from ovote.consulates.models import Consulate, ConsulateCountry
 from ovote.extensions import db
-from ovote.personal_data import cipher
+from ovote.app import install_runtime
+from ovote.runtime import runtime as runtime_of
 from tests.databases import fresh_database, upgrade_to_head
 
 PASSWORD = "correct horse battery"
@@ -84,7 +86,7 @@ def db_session(app):
     outer = connection.begin()
     original = db.session
     db.session = TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
-    app.extensions["ovote_outbox"] = []
+    app.extensions["ovote_outbox"].clear()
     try:
         yield db.session
     finally:
@@ -125,6 +127,32 @@ def outbox(app, db_session):
     return app.extensions["ovote_outbox"]
 
 
+@pytest.fixture
+def runtime(app):
+    """The app's collaborators, to hand to the services a test calls directly."""
+    return runtime_of(app)
+
+
+@pytest.fixture
+def cipher(runtime):
+    return runtime.cipher
+
+
+@pytest.fixture
+def reconfigure(app, monkeypatch):
+    """`reconfigure(NAME=value, ...)` changes the app's configuration for one test and
+    builds its collaborators again from it (they are built once per app); both are
+    restored afterwards."""
+    def change(**values):
+        for name, value in values.items():
+            monkeypatch.setitem(app.config, name, value)
+        return install_runtime(app)
+
+    yield change
+    monkeypatch.undo()
+    install_runtime(app)
+
+
 # -- factories -------------------------------------------------------------------
 
 class Factory:
@@ -157,22 +185,23 @@ class Factory:
         return consulate
 
     def user(self, role=Role.VOTER, **fields):
-        with self.app.app_context():
+        with self.app.app_context():  # a session of the app's own (tests of real commits)
             return self._user(role, **fields)
 
     def _user(self, role, *, email=None, password=PASSWORD, consulate=None, confirmed=True,
               totp_secret=None):
         if role is Role.OFFICIAL and consulate is None:
             consulate = self.consulate()
+        rt = runtime_of(self.app)
         user = User(
             email=email or f"{role.value}{self._n()}@example.org",
             role=role,
             consulate=consulate,
-            password_hash=passwords.hash_password(password),
+            password_hash=rt.passwords.hash(password),
             email_confirmed_at=utcnow() if confirmed else None,
         )
         if role.is_staff:
-            user.totp_secret_enc = cipher().seal(totp_secret or totp.new_secret(), context="user.totp")
+            user.totp_secret_enc = totp.sealed_secret(totp_secret or totp.new_secret(), cipher=rt.cipher)
         self.session.add(user)
         self.session.commit()
         return user

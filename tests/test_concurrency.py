@@ -82,7 +82,7 @@ def test_simultaneous_wrong_passwords_all_count(committing_app, has_account):
     one another's count and slip past the lock-out, whether the address has an
     account or not (the first failures for an unknown address create its row at once)."""
     from ovote.accounts.models import LoginThrottle
-    from ovote.personal_data import blind_index
+    from ovote.runtime import runtime
 
     email = "guessed@example.org" if has_account else "nobody-here@example.org"
     if has_account:
@@ -98,7 +98,7 @@ def test_simultaneous_wrong_passwords_all_count(committing_app, has_account):
     assert statuses == [401] * (threshold - 1) + [429] * 2
     with committing_app.app_context():
         holder = (db.session.query(User).filter_by(email=email).one() if has_account else
-                  db.session.get(LoginThrottle, blind_index(email, purpose="login.address")))
+                  db.session.get(LoginThrottle, runtime(committing_app).cipher.blind_index(email, purpose="login.address")))
         assert holder.locked_until
 
 
@@ -126,6 +126,7 @@ def test_two_enrolments_at_once_keep_one_secret(committing_app):
     import pyotp
 
     from ovote.accounts import totp
+    from ovote.runtime import runtime
 
     with committing_app.app_context():
         user = Factory(committing_app, db.session)._user(Role.OFFICIAL, email="enrol@example.org")
@@ -148,7 +149,7 @@ def test_two_enrolments_at_once_keep_one_secret(committing_app):
     assert all(status in (302, 303) and (where or "").endswith("/auth/totp") for status, where in lost), lost
     with committing_app.app_context():
         user = db.session.query(User).filter_by(email="enrol@example.org").one()
-        assert totp.secret_of(user) == secrets[won[0]]
+        assert totp.secret_of(user, cipher=runtime(committing_app).cipher) == secrets[won[0]]
 
 
 def test_two_commissioners_deactivating_each_other_at_once_leave_one(committing_app):
@@ -225,6 +226,24 @@ def test_simultaneous_staff_accounts_with_one_address_make_one(committing_app):
     assert all("An account with this e-mail address already exists." in r.get_data(as_text=True)
                for r in responses if r.status_code == 422)
     assert count(committing_app, User, email="newcomer@example.org") == 1
+
+
+def test_simultaneous_look_alike_constituency_codes_make_one(committing_app):
+    from ovote.consulates.models import Constituency
+
+    codes = ["XOI", "X0I", "XO1", "X01", "X0I", "XOI"]  # letter O / digit 0, letter I / digit 1
+    names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+    clients = commissioner_clients(committing_app, "chair4@example.org", "/constituencies/", RACERS)
+    posts = [lambda c=c, t=t, code=code, name=name: c.post(
+        "/constituencies/", data={"code": code, "name": name, "csrf_token": t})
+        for (c, t), code, name in zip(clients, codes, names)]
+    responses = race(posts)
+    assert sorted(r.status_code for r in responses) == [303] + [422] * (RACERS - 1)
+    assert all("can be mistaken for" in r.get_data(as_text=True)
+               or "Another constituency already uses the code" in r.get_data(as_text=True)
+               for r in responses if r.status_code == 422)
+    with committing_app.app_context():
+        assert db.session.query(Constituency).filter(Constituency.code.in_(codes)).count() == 1
 
 
 def test_simultaneous_constituencies_with_one_code_make_one(committing_app):

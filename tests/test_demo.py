@@ -15,8 +15,8 @@ def test_demo_loads_data_and_prints_logins(app, db_session):
     assert (db_session.query(Consulate).count(), db_session.query(User).count()) == (consulates, users)
 
 
-def test_demo_is_refused_in_production(app, db_session, monkeypatch):
-    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+def test_demo_is_refused_in_production(app, db_session, reconfigure):
+    reconfigure(ENV_NAME="production")
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
     assert "refusing to load demo data in production" in result.output

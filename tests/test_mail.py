@@ -6,7 +6,15 @@ from email import policy
 
 import pytest
 
-from ovote.mail import send_mail
+from ovote.mail import Mailer
+from ovote.runtime import runtime
+
+
+def mailer_with(app, **config):
+    """The app's Mailer, but with other mail settings (`MAIL_BACKEND="smtp"`, ...)."""
+    current = runtime(app).mailer
+    return Mailer.from_config({**app.config, **config}, links=current.links, cipher=current.cipher,
+                              engine=current.engine, outbox=current.outbox)
 
 
 class FakeSMTP:
@@ -35,24 +43,19 @@ class FakeSMTP:
 def test_smtp_backend_uses_the_configured_relay(app, monkeypatch):
     FakeSMTP.sent = []
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    with app.app_context():
-        monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
-        monkeypatch.setitem(app.config, "SMTP_HOST", "relay.example.org")
-        monkeypatch.setitem(app.config, "SMTP_USER", "ovote")
-        monkeypatch.setitem(app.config, "SMTP_PASSWORD", "relay secret")
-        send_mail("voter@example.org", "Hello", "Body")
+    mailer = mailer_with(app, MAIL_BACKEND="smtp", SMTP_HOST="relay.example.org", SMTP_USER="ovote",
+                         SMTP_PASSWORD="relay secret")
+    mailer.send("voter@example.org", "Hello", "Body")
     assert FakeSMTP.sent[0].calls == [
         ("connect", "relay.example.org", 587), ("starttls",),
         ("login", "ovote", "relay secret"), ("send", "voter@example.org", "Hello"),
     ]
 
 
-def test_file_backend_writes_one_message_per_file(app, monkeypatch, tmp_path):
-    with app.app_context():
-        monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
-        monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
-        send_mail("a@example.org", "Première", "Texte accentué")
-        send_mail("b@example.org", "Second", "Body")
+def test_file_backend_writes_one_message_per_file(app, tmp_path):
+    mailer = mailer_with(app, MAIL_BACKEND="file", MAIL_DIR=str(tmp_path))
+    mailer.send("a@example.org", "Première", "Texte accentué")
+    mailer.send("b@example.org", "Second", "Body")
     files = sorted(tmp_path.glob("*.eml"))
     assert len(files) == 2
     first = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
@@ -60,29 +63,30 @@ def test_file_backend_writes_one_message_per_file(app, monkeypatch, tmp_path):
     assert first.get_content().strip() == "Texte accentué"
 
 
-def test_unknown_backend_is_an_error(app, monkeypatch):
-    with app.app_context():
-        monkeypatch.setitem(app.config, "MAIL_BACKEND", "pigeon")
-        with pytest.raises(RuntimeError, match="unknown OVOTE_MAIL_BACKEND"):
-            send_mail("a@example.org", "x", "y")
+def test_unknown_backend_is_an_error(app):
+    with pytest.raises(RuntimeError, match="unknown OVOTE_MAIL_BACKEND"):
+        mailer_with(app, MAIL_BACKEND="pigeon").send("a@example.org", "x", "y")
 
 
-def test_mail_about_a_change_waits_for_its_commit(app, db_session, outbox):
-    with app.test_request_context():
-        send_mail("a@example.org", "Changed", "It happened", session=db_session)
-        with db_session.begin_nested():  # a SAVEPOINT released is not the commit
-            pass
-        assert outbox == []
-        db_session.commit()
+def test_mail_about_a_change_waits_for_its_commit(runtime, db_session, outbox):
+    runtime.mailer.send("a@example.org", "Changed", "It happened", session=db_session)
+    with db_session.begin_nested():  # a SAVEPOINT released is not the commit
+        pass
+    assert outbox == []
+    db_session.commit()
     assert [m["To"] for m in outbox] == ["a@example.org"]
 
 
-def test_mail_about_a_change_that_rolls_back_is_never_sent(app, db_session, outbox):
-    with app.test_request_context():
-        send_mail("a@example.org", "Changed", "It did not happen", session=db_session)
-        db_session.rollback()
-        db_session.commit()
+def test_mail_about_a_change_that_rolls_back_is_never_sent(runtime, db_session, outbox):
+    runtime.mailer.send("a@example.org", "Changed", "It did not happen", session=db_session)
+    db_session.rollback()
+    db_session.commit()
     assert outbox == []
+
+
+def test_links_in_mail_need_no_request(runtime):
+    """A command (`ovote demo`, a retry) mails links without a web request."""
+    assert runtime.mailer.link("registration.status") == "http://ovote.test/register/"
 
 
 # -- a mail server that is down ----------------------------------------------------
@@ -243,7 +247,8 @@ def test_two_retry_runs_at_once_send_each_message_once(committing_app, nothing_k
 
     def run():
         with committing_app.app_context():
-            return retry_undelivered(db.session, everything=True).sent
+            return retry_undelivered(db.session, mailer=runtime(committing_app).mailer,
+                                     everything=True).sent
 
     assert sum(race([run, run, run])) == 4
     sent = [call[1] for smtp in FakeSMTP.sent for call in smtp.calls if call[0] == "send"]
@@ -270,8 +275,8 @@ def test_the_log_names_a_message_by_its_id_not_its_address_or_subject(app, monke
     import logging
 
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    with app.app_context(), caplog.at_level(logging.INFO, logger="ovote.mail"):
-        monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
-        send_mail("private@example.org", "Your application was rejected", "Body")
+    with caplog.at_level(logging.INFO, logger="ovote.mail"):
+        mailer_with(app, MAIL_BACKEND="smtp").send("private@example.org", "Your application was rejected",
+                                                   "Body")
     assert "sent via smtp" in caplog.text
     assert "private@example.org" not in caplog.text and "rejected" not in caplog.text

@@ -82,8 +82,24 @@ def test_error_pages_say_what_to_do(client, url, method, status, text):
 def test_json_clients_get_json_errors(client):
     response = client.get("/nowhere", headers={"Accept": "application/json"})
     assert response.status_code == 404
-    assert response.get_json() == {"error": {"status": 404,
-                                             "message": "There is no page at this address, or you may not see it."}}
+    assert response.get_json() == {"error": "not_found",
+                                   "message": "There is no page at this address, or you may not see it."}
+
+
+@pytest.mark.parametrize("url, method, headers, status, code", [
+    ("/nowhere", "get", {"Accept": "application/json"}, 404, "not_found"),
+    ("/api/v1/nowhere", "get", {}, 404, "not_found"),
+    ("/auth/logout", "get", {"Accept": "application/json"}, 405, "method_not_allowed"),
+    ("/auth/login", "post", {"Accept": "application/json"}, 400, "csrf_failed"),
+    ("/", "get", {"Accept": "application/json", "X-Big": "a" * 9000}, 431, "headers_too_large"),
+])
+def test_every_json_error_has_the_shape_of_a_refusal(client, url, method, headers, status, code):
+    """DESIGN.md §7: {"error": code, "message": text}, as ovote.refusals.as_json answers."""
+    response = getattr(client, method)(url, headers=headers)
+    assert response.status_code == status
+    body = response.get_json()
+    assert set(body) == {"error", "message"} and body["error"] == code
+    assert isinstance(body["message"], str) and body["message"]
 
 
 def test_unexpected_errors_leak_nothing(database_url):
@@ -157,7 +173,7 @@ def test_mailed_links_name_the_configured_site_not_the_request(database_url, db_
     whoever sent the request ("password-reset poisoning"); behind a TLS proxy the
     request's scheme is http."""
     app = make_app(database_url, SERVER_NAME="vote.example.org", PREFERRED_URL_SCHEME="https")
-    app.extensions["ovote_outbox"] = outbox = []
+    outbox = app.extensions["ovote_outbox"]
     user = factory.user(email="poisoned@example.org")
     client = app.test_client()
     page = client.get("/auth/forgot", base_url="http://evil.example").get_data(as_text=True)

@@ -30,10 +30,6 @@ def roles_required(*roles):
     return decorator
 
 
-def login_required(view):
-    return roles_required(*Role)(view)
-
-
 def check_consulate_access(user, consulate):
     """404 unless `user` may see `consulate`: officials only their own, commissioners
     and auditors all. 404 (not 403) so that other posts' existence is not revealed."""

@@ -1,12 +1,11 @@
-import enum
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -15,36 +14,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ovote.clock import utcnow
+from ovote.enums import LabelledEnum, enum_column
 from ovote.extensions import db
 
 
-def utcnow():
-    """Naive UTC, the form every DateTime column stores."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-class Role(enum.Enum):
-    VOTER = "voter"
-    OFFICIAL = "official"
-    COMMISSIONER = "commissioner"
-    AUDITOR = "auditor"
-    TRUSTEE = "trustee"
+class Role(LabelledEnum):
+    VOTER = "voter", _l("Voter")
+    OFFICIAL = "official", _l("Consular official")
+    COMMISSIONER = "commissioner", _l("Commissioner")
+    AUDITOR = "auditor", _l("Auditor")
+    TRUSTEE = "trustee", _l("Trustee")
 
     @property
     def is_staff(self):
         return self is not Role.VOTER
-
-    @property
-    def label(self):
-        from flask_babel import lazy_gettext as _l
-
-        return {
-            Role.VOTER: _l("Voter"),
-            Role.OFFICIAL: _l("Consular official"),
-            Role.COMMISSIONER: _l("Commissioner"),
-            Role.AUDITOR: _l("Auditor"),
-            Role.TRUSTEE: _l("Trustee"),
-        }[self]
 
 
 STAFF_ROLES = tuple(r for r in Role if r.is_staff)
@@ -55,7 +39,7 @@ def _new_session_token():
 
 
 class LockOut:
-    """Consecutive failed logins and the lock they lead to (`services.count_failure`)."""
+    """Consecutive failed logins and the lock they lead to (`login.count_failure`)."""
 
     #: consecutive failed password (or TOTP) attempts since the last success
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -79,6 +63,7 @@ class User(LockOut, db.Model):
         ),
         CheckConstraint("failed_logins >= 0", name="failed_logins_not_negative"),
     )
+    SEALED_COLUMNS = {"totp_secret_enc": "user.totp"}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: lower-cased, normalised e-mail address; the login name
@@ -86,11 +71,7 @@ class User(LockOut, db.Model):
     #: Argon2id hash in PHC string form
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     #: what the account may do
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", native_enum=False, create_constraint=True, length=20,
-             values_callable=lambda roles: [r.value for r in roles]),
-        nullable=False,
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), nullable=False)
     #: the one consulate an official works for (NULL for every other role)
     consulate_id: Mapped[int | None] = mapped_column(
         ForeignKey("consulates.id", ondelete="RESTRICT"), nullable=True, index=True

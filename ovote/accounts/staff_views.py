@@ -4,13 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ovote.accounts import services
+from ovote.accounts import staff as services
 from ovote.accounts.access import roles_required
+from ovote.accounts.errors import AccountError
 from ovote.accounts.forms import StaffActionForm, StaffForm, StaffRoleForm
 from ovote.accounts.models import Role, User
-from ovote.audit.services import record
+from ovote.audit.services import record_view
 from ovote.consulates.services import list_consulates, consulate_by_code
 from ovote.extensions import MAX_ID, db
+from ovote.refusals import flash_refusal
+from ovote.runtime import runtime
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -19,18 +22,14 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @roles_required(Role.COMMISSIONER)
 def index():
     staff = services.list_staff(db.session)
-    _audit_view("staff.list_view", "staff", shown=len(staff))
+    # Staff addresses are personal data: every page showing them is in the audit log.
+    record_view(db.session, actor=current_user, action="staff.list_view", target="staff",
+                shown=len(staff))
     return render_template("staff/index.html", staff=staff, action_form=StaffActionForm())
 
 
-def _audit_view(action, target, **details):
-    """Staff addresses are personal data: every page showing them is in the audit log."""
-    record(db.session, actor=current_user, action=action, target=target, details=details)
-    db.session.commit()
-
-
 def _role_page(form, user, status):
-    _audit_view("staff.view", f"user:{user.id}")
+    record_view(db.session, actor=current_user, action="staff.view", target=f"user:{user.id}")
     return render_template("staff/role.html", form=form, member=user), status
 
 
@@ -56,11 +55,14 @@ def new():
     form = StaffForm()
     _consulate_choices(form)
     if form.validate_on_submit() and (consulate := _chosen_consulate(form)) is not False:
+        rt = runtime()
         try:
             user = services.create_staff(db.session, actor=current_user, email=form.email.data,
-                                         role=Role(form.role.data), consulate=consulate)
-        except services.AccountError as exc:
-            flash(exc.message, "danger")
+                                         role=Role(form.role.data), consulate=consulate,
+                                         settings=rt.settings, passwords=rt.passwords,
+                                         cipher=rt.cipher, mailer=rt.mailer)
+        except AccountError as exc:
+            flash_refusal(exc)
             return render_template("staff/new.html", form=form), 422
         db.session.commit()
         flash(_("Account created for %(email)s; a link to set the password has been sent.",
@@ -86,9 +88,8 @@ def change_role(user_id):
         try:
             services.change_staff_role(db.session, actor=current_user, user=user,
                                        role=Role(form.role.data), consulate=consulate)
-        except services.AccountError as exc:
-            db.session.rollback()  # nothing of the refused change may be committed with the view
-            flash(exc.message, "danger")
+        except AccountError as exc:
+            flash_refusal(exc)
             return _role_page(form, user, 422)
         db.session.commit()
         flash(_("Done: %(email)s updated.", email=user.email), "success")
@@ -107,8 +108,8 @@ def act(user_id, action):
             services.reset_totp(db.session, actor=current_user, user=user)
         else:
             services.set_active(db.session, actor=current_user, user=user, active=action == "activate")
-    except services.AccountError as exc:
-        flash(exc.message, "danger")
+    except AccountError as exc:
+        flash_refusal(exc)
         return redirect(url_for("staff.index"), 303)
     db.session.commit()
     flash(_("Done: %(email)s updated.", email=user.email), "success")

@@ -10,26 +10,15 @@ import time
 
 import pyotp
 import segno
-from flask_babel import gettext as _
 
-from ovote.accounts.services import AccountError, AccountLocked, count_failure, lock_account
+from ovote.accounts.errors import (AccountError, AccountLocked, TotpAlreadyEnrolled, TotpInvalid,
+                                   TotpReplayed)
+from ovote.accounts.login import count_failure, lock_account
+from ovote.accounts.models import User
 from ovote.audit.services import record
-from ovote.personal_data import cipher
 
 ISSUER = "ovote"
-_CONTEXT = "user.totp"
-
-
-class TotpInvalid(AccountError):
-    status = 401
-
-
-class TotpReplayed(AccountError):
-    status = 401
-
-
-class TotpAlreadyEnrolled(AccountError):
-    status = 409
+_CONTEXT = User.SEALED_COLUMNS["totp_secret_enc"]
 
 
 def new_secret():
@@ -60,13 +49,18 @@ def _matching_step(secret, code, now):
 def _check(secret, code, last_step, now):
     step = _matching_step(secret, code, now)
     if step is None:
-        raise TotpInvalid(_("That code is not correct. Enter the 6 digits your app shows now."))
+        raise TotpInvalid()
     if last_step is not None and step <= last_step:
-        raise TotpReplayed(_("That code has already been used. Wait for the next one."))
+        raise TotpReplayed()
     return step
 
 
-def enrol(session, user, secret, code, now=None):
+def sealed_secret(secret, *, cipher):
+    """`secret` as stored in `User.totp_secret_enc`."""
+    return cipher.seal(secret, context=_CONTEXT)
+
+
+def enrol(session, user, secret, code, now=None, *, cipher):
     """Store `secret` for `user` once they prove their app produces its codes.
 
     The row is held until commit: of two enrolments at once (two windows, each with
@@ -75,31 +69,30 @@ def enrol(session, user, secret, code, now=None):
     step = _check(secret, code, None, now or time.time())
     lock_account(session, user)
     if user.totp_enrolled:
-        raise TotpAlreadyEnrolled(_("An authenticator was set up for this account meanwhile, in "
-                                    "another window. Enter the 6-digit code of the app used there."))
-    user.totp_secret_enc = cipher().seal(secret, context=_CONTEXT)
+        raise TotpAlreadyEnrolled()
+    user.totp_secret_enc = sealed_secret(secret, cipher=cipher)
     user.totp_last_step = step
     record(session, actor=user, action="account.totp_enrolled", target=f"user:{user.id}")
     session.flush()
 
 
-def verify(session, user, code, now=None):
+def verify(session, user, code, now=None, *, settings, cipher):
     """Accept a fresh code for an enrolled user; raises TotpInvalid or TotpReplayed,
     or AccountLocked when the account is locked or this failure locks it (wrong
     codes count towards the password lock-out)."""
     lock_account(session, user)
     if user.is_locked():
         raise AccountLocked(user.locked_until)
-    secret = cipher().open_text(user.totp_secret_enc, context=_CONTEXT)
+    secret = secret_of(user, cipher=cipher)
     try:
         step = _check(secret, code, user.totp_last_step, now or time.time())
     except AccountError:
         record(session, actor="anonymous", action="account.totp_failed", target=f"user:{user.id}")
-        count_failure(session, user)
+        count_failure(session, user, settings=settings)
         raise
     user.totp_last_step = step
     session.flush()
 
 
-def secret_of(user):
-    return cipher().open_text(user.totp_secret_enc, context=_CONTEXT)
+def secret_of(user, *, cipher):
+    return cipher.open_text(user.totp_secret_enc, context=_CONTEXT)

@@ -3,12 +3,16 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ovote.accounts import login as logins
 from ovote.accounts import services, totp
 from ovote.accounts.access import is_safe_next
+from ovote.accounts.errors import AccountError, InvalidEmail, InvalidToken, TotpAlreadyEnrolled
 from ovote.accounts.forms import ForgotForm, LoginForm, ResetForm, SignUpForm, TotpForm
 from ovote.accounts.models import User
 from ovote.audit.services import record
 from ovote.extensions import db, limiter
+from ovote.refusals import flash_refusal, message_of, status_of
+from ovote.runtime import runtime
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
 PENDING = "pending_staff"  # session key: the staff member who passed the password step
@@ -39,7 +43,7 @@ def _start_session(user):
     _fresh_session()
     login_user(user)
     session.permanent = True
-    services.complete_login(db.session, user)
+    logins.complete_login(db.session, user)
     db.session.commit()
     return redirect(next_url if is_safe_next(next_url) else url_for("web.dashboard"), 303)
 
@@ -49,12 +53,14 @@ def _start_session(user):
 def signup():
     form = SignUpForm()
     if form.validate_on_submit():
+        rt = runtime()
         try:
             services.register_voter(db.session, email=form.email.data, password=form.password.data,
-                                    locale=session.get("lang"))
-        except services.AccountError as exc:
-            field = form.email if isinstance(exc, services.InvalidEmail) else form.password
-            field.errors.append(exc.message)
+                                    locale=session.get("lang"), settings=rt.settings,
+                                    passwords=rt.passwords, cipher=rt.cipher, mailer=rt.mailer)
+        except AccountError as exc:
+            field = form.email if isinstance(exc, InvalidEmail) else form.password
+            field.errors.append(message_of(exc))
             return render_template("accounts/signup.html", form=form), 422
         db.session.commit()
         return render_template("accounts/check_mail.html", email=form.email.data.strip())
@@ -64,9 +70,9 @@ def signup():
 @bp.route("/confirm/<token>")
 def confirm(token):
     try:
-        services.confirm_email(db.session, token)
-    except services.InvalidToken as exc:
-        return render_template("accounts/link_problem.html", message=exc.message), 400
+        services.confirm_email(db.session, token, settings=runtime().settings)
+    except InvalidToken as exc:
+        return render_template("accounts/link_problem.html", message=message_of(exc)), 400
     db.session.commit()
     flash(_("Your e-mail address is confirmed. You can now log in."), "success")
     return redirect(url_for("accounts.login"))
@@ -81,12 +87,14 @@ def login():
     if request.method == "GET" and is_safe_next(request.args.get("next")):
         session[NEXT] = request.args["next"]
     if form.validate_on_submit():
+        rt = runtime()
         try:
-            user = services.authenticate(db.session, email=form.email.data, password=form.password.data)
-        except services.AccountError as exc:
+            user = logins.authenticate(db.session, email=form.email.data, password=form.password.data,
+                                       settings=rt.settings, passwords=rt.passwords, cipher=rt.cipher)
+        except AccountError as exc:
             db.session.commit()  # keep the failure count and the audit event
-            flash(exc.message, "danger")
-            return render_template("accounts/login.html", form=form), exc.status
+            flash_refusal(exc)
+            return render_template("accounts/login.html", form=form), status_of(exc)
         if not user.is_staff:
             return _start_session(user)
         _fresh_session(NEXT)
@@ -110,12 +118,13 @@ def totp_check():
         return redirect(url_for("accounts.login"))
     form = TotpForm()
     if form.validate_on_submit():
+        rt = runtime()
         try:
-            totp.verify(db.session, user, form.code.data)
-        except services.AccountError as exc:
+            totp.verify(db.session, user, form.code.data, settings=rt.settings, cipher=rt.cipher)
+        except AccountError as exc:
             db.session.commit()
-            flash(exc.message, "danger")
-            return render_template("accounts/totp.html", form=form), exc.status
+            flash_refusal(exc)
+            return render_template("accounts/totp.html", form=form), status_of(exc)
         return _start_session(user)
     return render_template("accounts/totp.html", form=form), 400 if form.errors else 200
 
@@ -132,14 +141,14 @@ def totp_enrol():
     form = TotpForm()
     if form.validate_on_submit():
         try:
-            totp.enrol(db.session, user, secret, form.code.data)
-        except totp.TotpAlreadyEnrolled as exc:
+            totp.enrol(db.session, user, secret, form.code.data, cipher=runtime().cipher)
+        except TotpAlreadyEnrolled as exc:
             db.session.rollback()
             session.pop("totp_enrol_secret", None)
-            flash(exc.message, "warning")
+            flash_refusal(exc, "warning")
             return redirect(url_for("accounts.totp_check"), 303)
-        except services.AccountError as exc:
-            flash(exc.message, "danger")
+        except AccountError as exc:
+            flash_refusal(exc)
         else:
             session.pop("totp_enrol_secret", None)
             return _start_session(user)
@@ -170,7 +179,9 @@ def logout():
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
-        services.request_password_reset(db.session, form.email.data)
+        rt = runtime()
+        services.request_password_reset(db.session, form.email.data, settings=rt.settings,
+                                        mailer=rt.mailer)
         db.session.commit()
         return render_template("accounts/check_mail.html", email=form.email.data.strip(), reset=True)
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
@@ -178,16 +189,18 @@ def forgot():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token):
+    rt = runtime()
     try:
-        services.read_token(db.session, token, "reset")
-    except services.InvalidToken as exc:
-        return render_template("accounts/link_problem.html", message=exc.message), 400
+        services.read_token(db.session, token, "reset", settings=rt.settings)
+    except InvalidToken as exc:
+        return render_template("accounts/link_problem.html", message=message_of(exc)), 400
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(db.session, token, form.password.data)
-        except services.AccountError as exc:
-            form.password.errors.append(exc.message)
+            services.reset_password(db.session, token, form.password.data, settings=rt.settings,
+                                    passwords=rt.passwords)
+        except AccountError as exc:
+            form.password.errors.append(message_of(exc))
             return render_template("accounts/reset.html", form=form), 422
         db.session.commit()
         flash(_("Your password has been changed. Log in with the new one."), "success")

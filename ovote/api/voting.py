@@ -3,7 +3,7 @@ ballots and the bulletin board. Views parse, call a service and answer JSON;
 every refusal is ``{"error", "message"}`` (`ovote.refusals.as_json`).
 
 The ballots endpoint is anonymous by construction: the session interface
-neither reads nor writes a cookie on its path (`ovote.app.COOKIELESS_PATHS`),
+neither reads nor writes a cookie on its path (`ovote.serving.COOKIELESS_PATHS`),
 it is exempt from CSRF, and nothing in it touches `current_user`.
 """
 from flask import current_app, request, session
@@ -14,20 +14,24 @@ from sqlalchemy.orm import defer
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import ValidationError
 
-from ovote.accounts import services as accounts
+from ovote.accounts import login as logins
+from ovote.accounts.errors import AccountError
+from ovote.api_input import read_json
 from ovote.api import bp, json_response
-from ovote.api.strict_json import json_object, raw_body
-from ovote.crypto.canonical import hex_decode, parse_json
+from ovote.crypto.canonical import hex_decode
 from ovote.crypto.errors import DecodeError
 from ovote.elections.models import Election
 from ovote.errors import Refused
 from ovote.extensions import csrf, db, limiter
 from ovote.refusals import as_json
+from ovote.runtime import runtime
 from ovote.voting import board, casting, issuance
 from ovote.voting.eligibility import eligibility
 
 #: a ballot body may be this large (§7); a 3-contest ballot is about 10 KiB
 BALLOT_LIMIT = 1024 * 1024
+#: the largest body of any other JSON request
+BODY_LIMIT = 64 * 1024
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -64,15 +68,14 @@ def login():
     # A JSON content type cannot be sent cross-site without CORS: no login CSRF.
     if not request.is_json:
         raise Refused("bad_json", detail="send Content-Type: application/json")
-    body = json_object(fields={"email", "password"})
+    body = read_json(fields={"email", "password"}, limit=BODY_LIMIT)
+    rt = runtime()
     try:
-        user = accounts.authenticate(db.session, email=body["email"], password=body["password"])
-    except accounts.AccountLocked as exc:
+        user = logins.authenticate(db.session, email=body["email"], password=body["password"],
+                                   settings=rt.settings, passwords=rt.passwords, cipher=rt.cipher)
+    except AccountError:
         db.session.commit()  # keep the failure count and the audit event
-        raise Refused("account_locked", time=exc.until.strftime("%H:%M")) from None
-    except accounts.AccountError:
-        db.session.commit()
-        raise Refused("invalid_credentials") from None
+        raise
     if user.is_staff:
         db.session.commit()
         raise Refused("staff_use_web")
@@ -82,7 +85,7 @@ def login():
         session["lang"] = lang
     login_user(user)
     session.permanent = True
-    accounts.complete_login(db.session, user)
+    logins.complete_login(db.session, user)
     db.session.commit()
     return json_response({"csrf_token": generate_csrf()})
 
@@ -104,14 +107,14 @@ def tokens(slug):
         validate_csrf(request.headers.get("X-CSRFToken", ""))
     except ValidationError:
         raise Refused("csrf_failed") from None
-    body = json_object(fields={"blinded_msg"})
+    body = read_json(fields={"blinded_msg"}, limit=BODY_LIMIT)
     try:
         blinded_msg = hex_decode(body["blinded_msg"], what="blinded_msg")
     except DecodeError:
         raise Refused("bad_blinded_msg") from None
     election = _frozen_election(slug)
     unit, blind_sig, created = issuance.issue(db.session, election=election, voter=voter,
-                                              blinded_msg=blinded_msg)
+                                              blinded_msg=blinded_msg, cipher=runtime().cipher)
     db.session.commit()
     return json_response({"unit": unit.code, "blind_sig": blind_sig.hex()}, 201 if created else 200)
 
@@ -119,13 +122,10 @@ def tokens(slug):
 @bp.post("/elections/<slug>/ballots")
 @csrf.exempt
 def ballots(slug):
-    data = raw_body(BALLOT_LIMIT)
-    try:
-        ballot = parse_json(data)
-    except DecodeError as exc:
-        raise Refused("bad_json", detail=str(exc)[:200]) from None
+    ballot = read_json(None, limit=BALLOT_LIMIT)  # its shape is the ballot validation's (§3.8)
     election = _frozen_election(slug, for_cast=True)
-    result = casting.cast(db.session, election=election, ballot=ballot)
+    result = casting.cast(db.session, election=election, ballot=ballot,
+                          cipher=runtime().cipher)
     return json_response({"receipt": result.receipt}, 201 if result.created else 200)
 
 

@@ -1,19 +1,20 @@
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from ovote.form_input import Form
+from ovote.refusals import message_of
+from ovote.text import ControlCharacters, has_control_characters
 
 
 def no_control_characters(form, field):
     """Refuse control characters: PostgreSQL cannot compare with a NUL byte, and no
     actor, action or target holds one."""
-    if any(unicodedata.category(c) == "Cc" for c in field.data or ""):
-        raise ValidationError(_l("Remove the control characters from this field."))
+    if has_control_characters(field.data):
+        raise ValidationError(message_of(ControlCharacters()))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filters of the audit page; a GET form, so no CSRF token is needed."""
 
     class Meta:

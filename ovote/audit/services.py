@@ -8,11 +8,11 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select, text
 
 from ovote.audit.models import AuditEvent
+from ovote.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def record(session, *, actor, action, target="", details=None, at=None):
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
-    at = at or datetime.now(timezone.utc).replace(tzinfo=None)
+    at = at or utcnow()
     details_json = _canonical(details or {})
     event = AuditEvent(
         seq=seq,
@@ -77,6 +77,19 @@ def record(session, *, actor, action, target="", details=None, at=None):
     session.add(event)
     session.flush()
     log.info("audit %s %s %s %s", seq, actor, action, target)
+    return event
+
+
+def record_view(session, *, actor, action, target="", **details):
+    """Record that `actor` was shown personal data, and commit that event alone.
+
+    For views and commands (it commits). Whatever the session holds uncommitted is
+    rolled back first, so a page shown after a refused change (whose service flushed
+    part of it before refusing) never commits that part along with the event.
+    """
+    session.rollback()
+    event = record(session, actor=actor, action=action, target=target, details=details)
+    session.commit()
     return event
 
 

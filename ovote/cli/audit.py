@@ -1,7 +1,7 @@
 import click
 
 from ovote.audit.services import count, head, verify_chain
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
 
 

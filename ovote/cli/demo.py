@@ -1,15 +1,16 @@
 """Demo data for a local try-out: consulates, staff with TOTP, confirmed voters."""
 import click
-from flask import current_app
 
-from ovote.accounts import passwords, services, totp
-from ovote.accounts.models import Role, User, utcnow
+from ovote.accounts import totp
+from ovote.accounts.models import Role, User
+from ovote.accounts.staff import create_staff
 from ovote.audit.services import record
-from ovote.cli.database import with_database
+from ovote.schema import with_database
+from ovote.clock import utcnow
 from ovote.consulates.services import consulate_by_code, create_consulate
 from ovote.extensions import db
-from ovote.personal_data import cipher
 from ovote.registration import demo as registration_demo
+from ovote.runtime import runtime
 from ovote.voting import demo as voting_demo
 
 PASSWORD = "demo-password-1"
@@ -33,33 +34,36 @@ STAFF = [
 VOTERS = ["amina@demo.ovote.example", "bruno@demo.ovote.example", "chen@demo.ovote.example"]
 
 
-def _staff(email, role, code):
+def _staff(rt, email, role, code):
     user = db.session.scalar(db.select(User).where(User.email == email))
     if user is None:
         consulate = consulate_by_code(db.session, code) if code else None
-        user = services.create_staff(db.session, actor="cli", email=email, role=role,
-                                     consulate=consulate, password=PASSWORD)
-        user.totp_secret_enc = cipher().seal(totp.new_secret(), context="user.totp")
+        user = create_staff(db.session, actor="cli", email=email, role=role, consulate=consulate,
+                            password=PASSWORD, settings=rt.settings, passwords=rt.passwords,
+                            cipher=rt.cipher, mailer=rt.mailer)
+        user.totp_secret_enc = totp.sealed_secret(totp.new_secret(), cipher=rt.cipher)
     return user
 
 
 @click.command(help="Load demo data and print the demo logins (refused in production).")
 @with_database
 def demo():
-    if current_app.config["ENV_NAME"] == "production":
+    rt = runtime()
+    if rt.settings.env_name == "production":
         raise click.ClickException("refusing to load demo data in production mode")
     for code, name, city, host, tz, served in CONSULATES:
         if consulate_by_code(db.session, code) is None:
             create_consulate(db.session, actor="cli", code=code, name=name, city=city,
                              host_country=host, timezone=tz, served=served)
-    staff = [_staff(*row) for row in STAFF]
+    staff = [_staff(rt, *row) for row in STAFF]
     for email in VOTERS:
         if db.session.scalar(db.select(User).where(User.email == email)) is None:
             db.session.add(User(email=email, role=Role.VOTER, email_confirmed_at=utcnow(),
-                                password_hash=passwords.hash_password(PASSWORD)))
+                                password_hash=rt.passwords.hash(PASSWORD)))
     db.session.flush()
-    registration_demo.load(db.session)
-    voting_demo.load(db.session, passwords.hash_password(PASSWORD))
+    registration_demo.load(db.session, settings=rt.settings, cipher=rt.cipher, mailer=rt.mailer,
+                           documents=rt.documents)
+    voting_demo.load(db.session, rt.passwords.hash(PASSWORD), cipher=rt.cipher)
     record(db.session, actor="cli", action="demo.load")
     db.session.commit()
 
@@ -69,7 +73,7 @@ def demo():
                "`python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"`):")
     for user in staff:
         where = f" ({user.consulate.code})" if user.consulate else ""
-        click.echo(f"  {user.role.value:<13} {user.email:<36}{where:<6} TOTP {totp.secret_of(user)}")
+        click.echo(f"  {user.role.value:<13} {user.email:<36}{where:<6} TOTP {totp.secret_of(user, cipher=rt.cipher)}")
     click.echo("Voters:")
     for email in VOTERS:
         click.echo(f"  voter         {email}")

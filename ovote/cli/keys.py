@@ -1,9 +1,10 @@
 """`ovote keys rotate-data-key`: re-encrypt personal data under the newest data key."""
 import click
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
 from ovote.key_rotation import rotate_data_key
+from ovote.runtime import runtime
 
 
 @click.group(help="Encryption keys of personal data.")
@@ -22,11 +23,13 @@ def rotate(dry_run, batch_size):
     Put the new key first in OVOTE_DATA_KEYS and keep the old ones after it, run
     this command (it is safe to run again), then the old keys may be dropped.
     """
-    report = rotate_data_key(db.session, actor="cli", batch_size=batch_size, dry_run=dry_run)
+    rt = runtime()
+    report = rotate_data_key(db.session, actor="cli", cipher=rt.cipher, documents=rt.documents,
+                             batch_size=batch_size, dry_run=dry_run)
     verb = "would re-encrypt" if dry_run else "re-encrypted"
     click.echo(f"current data key: {report.key_id}")
-    for where, tally in report.tallies.items():
-        click.echo(f"  {where:<40} {tally.checked:>7} checked, {verb} {tally.resealed}")
+    for where, count in report.counts.items():
+        click.echo(f"  {where:<40} {count.checked:>7} checked, {verb} {count.resealed}")
     for where, what in report.errors:
         click.echo(f"error: {where}: {what}", err=True)
     if report.errors:

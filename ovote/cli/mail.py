@@ -2,9 +2,10 @@
 import click
 from sqlalchemy import func, select
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
 from ovote.mail import UndeliveredMail, retry_undelivered
+from ovote.runtime import runtime
 
 
 @click.group(help="Outgoing mail.")
@@ -24,7 +25,7 @@ def retry(everything):
     refuses it for good (a 5xx reply) or after 3 days. Exits 1 while messages
     remain undelivered or when some were dropped, so that monitoring notices.
     """
-    report = retry_undelivered(db.session, everything=everything)
+    report = retry_undelivered(db.session, mailer=runtime().mailer, everything=everything)
     waiting, oldest = db.session.execute(
         select(func.count(), func.min(UndeliveredMail.created_at))).one()
     db.session.commit()

@@ -1,7 +1,7 @@
 """`ovote vote`: vote from the command line (DESIGN.md §6).
 
 Builds no app and imports no Flask: it needs only `ovote.crypto` and an
-HTTP client (see `ovote.cli.PURE_COMMANDS`).
+HTTP client (see `ovote.console.PURE_COMMANDS`).
 """
 
 import json
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ovote.cli.vote_audit import audit
 from ovote.crypto.ballot import short_tracking_code
 from ovote.voteclient import flow
 from ovote.voteclient.api import ApiError, Public, Voter
@@ -170,3 +171,6 @@ def check(receipt_file, server, slug, ca_file):
         _fail(str(exc))
     finally:
         public.close()
+
+
+vote.add_command(audit)

@@ -1,9 +1,10 @@
 """`ovote constituency ...`: the home constituencies the register and the civil registry refer to."""
 import click
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.consulates import services
 from ovote.extensions import db
+from ovote.refusals import message_of
 
 
 @click.group(help="Home constituencies.")
@@ -20,7 +21,7 @@ def add(code, name):
     try:
         created = services.create_constituency(db.session, actor="cli", code=code, name=name)
     except services.ConstituencyError as exc:
-        raise click.ClickException(exc.message) from None
+        raise click.ClickException(message_of(exc)) from None
     db.session.commit()
     click.echo(f"constituency {created.code} added: {created.name}")
 

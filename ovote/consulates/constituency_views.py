@@ -8,6 +8,7 @@ from ovote.accounts.models import Role
 from ovote.consulates import services
 from ovote.consulates.forms import ConstituencyForm
 from ovote.extensions import db
+from ovote.refusals import message_of
 
 bp = Blueprint("constituencies", __name__, url_prefix="/constituencies")
 
@@ -33,7 +34,7 @@ def create():
         created = services.create_constituency(db.session, actor=current_user,
                                                code=form.code.data, name=form.name.data)
     except services.ConstituencyError as exc:
-        getattr(form, exc.field or "code").errors.append(exc.message)
+        getattr(form, exc.field or "code").errors.append(message_of(exc))
         return _page(form, 422)
     db.session.commit()
     flash(_("Constituency %(code)s added.", code=created.code), "success")

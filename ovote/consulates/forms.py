@@ -1,15 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from ovote.consulates.services import country_choices
+from ovote.countries import country_choices
+from ovote.form_input import Form
 
 
-class ConsulateForm(FlaskForm):
+class ConsulateForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(min=2, max=8)],
-                       description=_l("2 to 8 letters or digits, e.g. PAR."))
+                       description=_l("2 to 8 letters A to Z or digits 0 to 9, e.g. PAR."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
     host_country = SelectField(_l("Country where the consulate is"), validate_choice=False)
@@ -26,7 +26,8 @@ class ConsulateForm(FlaskForm):
         self.served.choices = choices
 
 
-class ConstituencyForm(FlaskForm):
+class ConstituencyForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16)],
-                       description=_l("As written in the civil-registry file, e.g. NORTH."))
+                       description=_l("1 to 16 letters A to Z or digits 0 to 9, as written in the "
+                                       "civil-registry file, e.g. NORTH."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

@@ -1,36 +1,28 @@
 """Consulate rules: codes, served countries (ISO 3166) and time zones."""
-import unicodedata
 import zoneinfo
 from contextlib import contextmanager
 
-import pycountry
-from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from ovote.audit.services import record
+from ovote.codes import code_or_none, parse_code, refuse_confusable_code, refuse_confusable_name
 from ovote.consulates.models import Constituency, Consulate, ConsulateCountry
+from ovote.countries import is_country_code
+from ovote.errors import Refused
+from ovote.text import visible_text
 
 
-class ConsulateError(Exception):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
+class ConsulateError(Refused):
+    """A consulate (or constituency) rule refused; `field` names the form field at fault."""
+
+    def __init__(self, code=None, /, *, field=None, **params):
+        super().__init__(code, **params)
         self.field = field
 
 
 class ConstituencyError(ConsulateError):
     pass
-
-
-def country_name(code):
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
-
-
-def country_choices():
-    """(ISO code, English name) pairs, sorted by name."""
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
 
 
 def parse_countries(codes):
@@ -40,36 +32,73 @@ def parse_countries(codes):
         code = (code or "").strip().upper()
         if not code:
             continue
-        if pycountry.countries.get(alpha_2=code) is None:
-            raise ConsulateError(_("%(code)s is not an ISO 3166 country code.", code=code), "served")
+        if not is_country_code(code):
+            raise ConsulateError("consulate.country_code", field="served", code=code)
         if code not in result:
             result.append(code)
     return result
 
 
-def _has_control_characters(text):
-    # NUL cannot be stored in a PostgreSQL text column; no control character belongs in a name.
-    return any(unicodedata.category(c) == "Cc" for c in text or "")
+@contextmanager
+def _refused_on(field, error=ConsulateError):
+    """A refusal of the shared rules (`ovote.codes`, `ovote.text`), with its own code and
+    parameters, as `error` on the form's `field` (which the views put the message on)."""
+    try:
+        yield
+    except Refused as exc:
+        raise error(exc.code, field=field, **exc.params) from None
+
+
+def _visible(value, field, error=ConsulateError):
+    with _refused_on(field, error):
+        return visible_text(value)
+
+
+def _code(value, error, *, min_length, max_length):
+    with _refused_on("code", error):
+        return parse_code(value, min_length=min_length, max_length=max_length)
+
+
+def _one_writer_at_a_time(session, model):
+    """Hold off other requests adding or changing rows of `model` until this one commits.
+
+    A new code is compared with every code in use, which only holds while no other request
+    adds one meanwhile: two commissioners creating NORTH and N0RTH at once would each find the
+    other's missing. On PostgreSQL the table is locked in SHARE ROW EXCLUSIVE mode (which
+    conflicts with itself and with writes, not with reads) until the commit; SQLite's
+    BEGIN IMMEDIATE already serialises writers. Consulates and constituencies are created
+    rarely, by commissioners, so the wait costs nothing."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"LOCK TABLE {model.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def _no_look_alike(session, model, error, *, code, name, existing):
+    """Refuse (`error`) a code or name that can be mistaken for another row's of `model`
+    (`ovote.codes`); an exact duplicate of the code is the caller's, with its own message."""
+    others = [row for row in session.scalars(select(model)) if row is not existing]
+    with _refused_on("code", error):
+        refuse_confusable_code(code, [row.code for row in others if row.code != code])
+    with _refused_on("name", error):
+        refuse_confusable_name(name, [row.name for row in others])
 
 
 def _validate(session, *, code, name, city, host_country, timezone, served, existing=None):
     for field, value in (("name", name), ("city", city)):
-        if _has_control_characters(value):
-            raise ConsulateError(_("Remove the control characters from this field."), field)
-    code = (code or "").strip().upper()
-    if not (2 <= len(code) <= 8 and code.isalnum()):
-        raise ConsulateError(_("The code must be 2 to 8 letters or digits."), "code")
+        _visible(value, field)
+    code = _code(code, ConsulateError, min_length=2, max_length=8)
+    _one_writer_at_a_time(session, Consulate)
     other = consulate_by_code(session, code)
     if other is not None and other is not existing:
-        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code), "code")
+        raise ConsulateError("consulate.code_taken", field="code", code=code)
+    _no_look_alike(session, Consulate, ConsulateError, code=code, name=name, existing=existing)
     host = parse_countries([host_country])
     if not host:
-        raise ConsulateError(_("Choose the country the consulate is in."), "host_country")
+        raise ConsulateError("consulate.host_country", field="host_country")
     if timezone not in zoneinfo.available_timezones():
-        raise ConsulateError(_("%(tz)s is not a known time zone (e.g. Europe/Paris).", tz=timezone), "timezone")
+        raise ConsulateError("consulate.timezone", field="timezone", tz=timezone)
     served = parse_countries(served)
     if not served:
-        raise ConsulateError(_("A consulate must serve at least one country."), "served")
+        raise ConsulateError("consulate.no_countries", field="served")
     return code, host[0], served
 
 
@@ -81,8 +110,7 @@ def _code_taken_is_refused(session, code):
         with session.begin_nested():
             yield
     except IntegrityError:
-        raise ConsulateError(_("Another consulate already uses the code %(code)s.", code=code),
-                             "code") from None
+        raise ConsulateError("consulate.code_taken", field="code", code=code) from None
 
 
 def create_consulate(session, *, actor, code, name, city, host_country, timezone, served):
@@ -116,10 +144,10 @@ def update_consulate(session, consulate, *, actor, code, name, city, host_countr
 
 def consulate_by_code(session, code):
     """The consulate with this code (any case), or None. A code no consulate can have
-    (too long, not letters and digits) finds nothing before reaching the database,
+    (too long, not ASCII letters and digits) finds nothing before reaching the database,
     which would refuse a NUL byte."""
-    code = (code or "").upper()
-    if not (code.isalnum() and len(code) <= 8):
+    code = code_or_none(code, max_length=8)
+    if code is None:
         return None
     return session.scalar(select(Consulate).where(Consulate.code == code))
 
@@ -148,26 +176,30 @@ def list_constituencies(session):
 
 
 def constituency_by_code(session, code):
-    return session.scalar(select(Constituency).where(Constituency.code == (code or "").strip().upper()))
+    """The constituency with this code (any case), or None; a string no code can be finds none."""
+    code = code_or_none(code)
+    if code is None:
+        return None
+    return session.scalar(select(Constituency).where(Constituency.code == code))
 
 
 def create_constituency(session, *, actor, code, name):
-    """Add a home constituency; raises ConstituencyError on a bad or taken code or name."""
-    code, name = (code or "").strip().upper(), (name or "").strip()
-    if not (1 <= len(code) <= 16 and code.replace("-", "").isalnum()):
-        raise ConstituencyError(_("The code must be 1 to 16 letters, digits or dashes."), "code")
+    """Add a home constituency; raises ConstituencyError on a bad or taken code or name, or one
+    that can be mistaken for another constituency's (`ovote.codes`)."""
+    name = (name or "").strip()
     if not name or len(name) > 200:
-        raise ConstituencyError(_("Give the constituency a name (at most 200 characters)."), "name")
-    if _has_control_characters(name):
-        raise ConstituencyError(_("Remove the control characters from this field."), "name")
+        raise ConstituencyError("constituency.name", field="name")
+    _visible(name, "name", ConstituencyError)
+    code = _code(code, ConstituencyError, min_length=1, max_length=16)
+    _one_writer_at_a_time(session, Constituency)
     if constituency_by_code(session, code) is not None:
-        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code), "code")
+        raise ConstituencyError("constituency.code_taken", field="code", code=code)
+    _no_look_alike(session, Constituency, ConstituencyError, code=code, name=name, existing=None)
     constituency = Constituency(code=code, name=name)
     try:
         with session.begin_nested():
             session.add(constituency)
     except IntegrityError:  # taken a moment ago by a concurrent request
-        raise ConstituencyError(_("Another constituency already uses the code %(code)s.", code=code),
-                                "code") from None
+        raise ConstituencyError("constituency.code_taken", field="code", code=code) from None
     record(session, actor=actor, action="constituency.create", target=f"constituency:{code}")
     return constituency

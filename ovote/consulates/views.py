@@ -7,7 +7,9 @@ from ovote.accounts.access import check_consulate_access, roles_required
 from ovote.accounts.models import Role
 from ovote.consulates import services
 from ovote.consulates.forms import ConsulateForm
+from ovote.countries import country_name
 from ovote.extensions import db
+from ovote.refusals import message_of
 
 bp = Blueprint("consulates", __name__, url_prefix="/consulates")
 STAFF_WHO_SEE = (Role.OFFICIAL, Role.COMMISSIONER, Role.AUDITOR)
@@ -20,15 +22,14 @@ def index():
         return redirect(url_for("consulates.show", code=current_user.consulate.code))
     return render_template("consulates/index.html",
                            consulates=services.list_consulates(db.session),
-                           country_name=services.country_name)
+                           country_name=country_name)
 
 
 @bp.route("/<code>")
 @roles_required(*STAFF_WHO_SEE)
 def show(code):
     consulate = check_consulate_access(current_user, services.consulate_by_code(db.session, code))
-    return render_template("consulates/show.html", consulate=consulate,
-                           country_name=services.country_name)
+    return render_template("consulates/show.html", consulate=consulate, country_name=country_name)
 
 
 def _save(form, consulate=None):
@@ -42,7 +43,7 @@ def _save(form, consulate=None):
             services.update_consulate(db.session, consulate, actor=current_user,
                                       active=form.active.data, **fields)
     except services.ConsulateError as exc:
-        getattr(form, exc.field or "code").errors.append(exc.message)
+        getattr(form, exc.field or "code").errors.append(message_of(exc))
         return None
     db.session.commit()
     flash(_("Consulate %(code)s saved.", code=consulate.code), "success")

@@ -119,11 +119,6 @@ def parse_json(data: bytes | str):
     return obj
 
 
-def hex_encode(data: bytes) -> str:
-    """Lowercase hex of `data`."""
-    return data.hex()
-
-
 def hex_decode(text, length: int | None = None, *, what: str = "value") -> bytes:
     """Decode lowercase hex, optionally of exactly `length` bytes.
 

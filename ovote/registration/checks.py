@@ -1,22 +1,21 @@
 """Running the eligibility rules on an application and keeping their results.
 
-`gather_facts` reads what the rules need (settings, civil registry, other
+`gather_facts` reads what the rules need (the settings, the civil registry, other
 applications) into plain data; `run_checks` evaluates every rule and stores
 one `CheckResult` per rule, replacing the previous run.
 """
 import json
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import or_, select
 
-from ovote.accounts.models import utcnow
 from ovote.audit.services import record
+from ovote.clock import utcnow
 from ovote.registration import rules
-from ovote.registration.models import Application, ApplicationState, CheckResult, RegistryEntry
+from ovote.registration.models import Application, ApplicationState, CheckResult
+from ovote.registration.registry_models import RegistryEntry
 from ovote.registration.personal import details, unseal
 
 log = logging.getLogger(__name__)
@@ -24,38 +23,19 @@ log = logging.getLogger(__name__)
 _IN_PLAY = (ApplicationState.SUBMITTED, ApplicationState.MORE_INFO, ApplicationState.VERIFIED)
 
 
-@dataclass(frozen=True)
-class Settings:
-    minimum_age: int
-    home_country: str
-    reference_date: date | None
-    deadline: date | None
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(minimum_age=int(config["MINIMUM_AGE"]),
-                   home_country=(config["HOME_COUNTRY"] or "").upper(),
-                   reference_date=config.get("REFERENCE_DATE"),
-                   deadline=config.get("REGISTRATION_DEADLINE"))
-
-
-def settings():
-    return Settings.from_config(current_app.config)
-
-
 #: functions `(session, today) -> date | None` naming the coming election day; the elections
 #: domain registers one (it depends on the register, not the other way round)
 reference_date_sources = []
 
 
-def reference_date(session, config, today):
+def reference_date(session, settings, today):
     """The day ages are assessed on: the coming election's day, else OVOTE_REFERENCE_DATE,
     else today."""
     for source in reference_date_sources:
         day = source(session, today)
         if day is not None:
             return day
-    return config.reference_date or today
+    return settings.reference_date or today
 
 
 def deadline_closes_utc(deadline, tz_name):
@@ -73,9 +53,10 @@ def registry_entries(session, application):
                            .order_by(RegistryEntry.id)).all()
 
 
-def _registry_facts(entry):
+def _registry_facts(entry, cipher):
     return rules.RegistryFacts(
-        surname=unseal(entry, "surname_enc"), given_names=unseal(entry, "given_names_enc") or "",
+        surname=unseal(entry, "surname_enc", cipher=cipher),
+        given_names=unseal(entry, "given_names_enc", cipher=cipher) or "",
         birth_date=entry.birth_date, citizenship=entry.citizenship,
         disqualified=entry.disqualified, constituency=entry.constituency.code)
 
@@ -90,11 +71,11 @@ def _others(session, application, condition):
     return here, len(rows) - len(here)
 
 
-def gather_facts(session, application, *, now=None, config=None):
-    config = config or settings()
+def gather_facts(session, application, *, settings, cipher, now=None):
+    """The `rules.Facts` of `application` (decrypted with `cipher`) under `settings`."""
     now = now or utcnow()
-    person = details(application)
-    registry = [_registry_facts(entry) for entry in registry_entries(session, application)]
+    person = details(application, cipher=cipher)
+    registry = [_registry_facts(entry, cipher) for entry in registry_entries(session, application)]
     keys = [k for k in (application.national_id_index, application.passport_index) if k]
     consulate = application.consulate
     # "Today" is the consulate's day, as for the deadline: at 01:00 UTC it is still
@@ -107,11 +88,11 @@ def gather_facts(session, application, *, now=None, config=None):
         consulate_serves=tuple(consulate.served_countries),
         constituency=application.constituency.code, passport_expiry=application.passport_expiry,
         first_submitted_at=application.first_submitted_at or now,
-        reference_date=reference_date(session, config, today), today=today,
-        minimum_age=config.minimum_age, home_country=config.home_country,
-        deadline_closes_utc=(deadline_closes_utc(config.deadline, consulate.timezone)
-                             if config.deadline else None),
-        deadline_day=config.deadline, registry=registry[0] if registry else None,
+        reference_date=reference_date(session, settings, today), today=today,
+        minimum_age=settings.minimum_age, home_country=settings.home_country,
+        deadline_closes_utc=(deadline_closes_utc(settings.deadline, consulate.timezone)
+                             if settings.deadline else None),
+        deadline_day=settings.deadline, registry=registry[0] if registry else None,
         other_registry=tuple(registry[1:]),
         same_document=_others(session, application, or_(
             Application.national_id_index.in_(keys), Application.passport_index.in_(keys))),
@@ -121,10 +102,11 @@ def gather_facts(session, application, *, now=None, config=None):
     )
 
 
-def run_checks(session, application, *, actor, now=None):
+def run_checks(session, application, *, actor, settings, cipher, now=None):
     """Evaluate every rule, store the results and the overall outcome; returns the results."""
     now = now or utcnow()
-    results = rules.evaluate(gather_facts(session, application, now=now))
+    results = rules.evaluate(gather_facts(session, application, settings=settings, cipher=cipher,
+                                          now=now))
     application.checks.clear()
     session.flush()
     for result in results:

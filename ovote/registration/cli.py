@@ -1,9 +1,11 @@
 """`ovote registry import FILE`: load the national civil registry from CSV."""
 import click
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.extensions import db
+from ovote.refusals import message_of
 from ovote.registration import registry as registry_import
+from ovote.runtime import runtime
 
 
 @click.group(help="The national civil registry that applications are checked against.")
@@ -23,10 +25,10 @@ def import_(file, skip_invalid):
     Without --skip-invalid one bad line stops the import and nothing is written.
     """
     try:
-        report = registry_import.import_registry(db.session, file, actor="cli",
+        report = registry_import.import_registry(db.session, file, actor="cli", cipher=runtime().cipher,
                                                  skip_invalid=skip_invalid)
     except registry_import.RegistryFileError as exc:
-        raise click.ClickException(f"{file.name}: {exc.message}") from None
+        raise click.ClickException(f"{file.name}: {message_of(exc)}") from None
     for line, message in report.errors:
         click.echo(f"{file.name}:{line}: {message}", err=True)
     if not report.written:

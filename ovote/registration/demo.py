@@ -5,14 +5,13 @@ so the command can be run again.
 """
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from ovote.accounts.models import User
 from ovote.consulates.services import constituency_by_code, consulate_by_code, create_constituency
 from ovote.registration import services
 from ovote.registration.matching import document_index
-from ovote.registration.models import Citizenship, RegistryEntry
+from ovote.registration.registry_models import Citizenship, RegistryEntry
 from ovote.registration.personal import seal
 
 CONSTITUENCIES = [("NORTH", "Northern constituency"), ("CENTRE", "Central constituency"),
@@ -54,45 +53,47 @@ def load_constituencies(session):
             create_constituency(session, actor="cli", code=code, name=name)
 
 
-def load_registry(session):
+def load_registry(session, *, cipher):
     for number, surname, given, born, citizenship, disqualified, constituency in REGISTRY:
-        index = document_index(number)
+        index = document_index(number, cipher=cipher)
         if session.scalar(select(RegistryEntry).where(RegistryEntry.document_index == index)):
             continue
         entry = RegistryEntry(document_index=index, birth_date=born, citizenship=citizenship,
                               disqualified=disqualified,
                               constituency=constituency_by_code(session, constituency))
-        seal(entry, "document_number_enc", number)
-        seal(entry, "surname_enc", surname)
-        seal(entry, "given_names_enc", given)
+        seal(entry, "document_number_enc", number, cipher=cipher)
+        seal(entry, "surname_enc", surname, cipher=cipher)
+        seal(entry, "given_names_enc", given, cipher=cipher)
         session.add(entry)
     session.flush()
 
 
-def load_applications(session):
-    """Submit the demo applications in Paris (mails go to the configured backend)."""
+def load_applications(session, *, settings, cipher, mailer, documents):
+    """Submit the demo applications in Paris (mails go to `mailer`'s backend)."""
     paris = consulate_by_code(session, "PAR")
-    with current_app.test_request_context():  # the status link in the mails needs a URL
-        for email, answers in APPLICATIONS.items():
-            voter = session.scalar(select(User).where(User.email == email))
-            if voter is None or services.current_application(session, voter) is not None:
-                continue
-            application = services.start_application(session, voter=voter)
-            services.save_identity(session, application, actor=voter, **answers["identity"])
-            services.save_documents(session, application, actor=voter, **answers["documents"])
-            services.save_residence(session, application, actor=voter, **answers["residence"])
-            services.save_consulate(session, application, actor=voter, consulate_id=paris.id)
-            services.save_voting(session, application, actor=voter,
-                                 constituency_id=constituency_by_code(session, answers["constituency"]).id,
-                                 channel=answers["channel"])
-            services.save_document(session, application, actor=voter, data=DEMO_SCAN)
-            services.submit(session, application, actor=voter)
+    for email, answers in APPLICATIONS.items():
+        voter = session.scalar(select(User).where(User.email == email))
+        if voter is None or services.current_application(session, voter) is not None:
+            continue
+        application = services.start_application(session, voter=voter)
+        services.save_identity(session, application, actor=voter, cipher=cipher, **answers["identity"])
+        services.save_documents(session, application, actor=voter, cipher=cipher,
+                                **answers["documents"])
+        services.save_residence(session, application, actor=voter, cipher=cipher,
+                                **answers["residence"])
+        services.save_consulate(session, application, actor=voter, consulate_id=paris.id)
+        services.save_voting(session, application, actor=voter,
+                             constituency_id=constituency_by_code(session, answers["constituency"]).id,
+                             channel=answers["channel"])
+        services.save_document(session, application, actor=voter, documents=documents, data=DEMO_SCAN)
+        services.submit(session, application, actor=voter, settings=settings, cipher=cipher,
+                        mailer=mailer)
 
 
-def load(session):
+def load(session, *, settings, cipher, mailer, documents):
     load_constituencies(session)
-    load_registry(session)
-    load_applications(session)
+    load_registry(session, cipher=cipher)
+    load_applications(session, settings=settings, cipher=cipher, mailer=mailer, documents=documents)
 
 
 def describe():

@@ -12,12 +12,11 @@ import secrets
 from pathlib import Path
 
 import filetype
-from flask import current_app
-from flask_babel import gettext as _
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from flask import Response
 
-from ovote.personal_data import cipher
+from ovote.after_commit import on_commit, on_rollback
+from ovote.data_sizes import Size
+from ovote.errors import Refused
 
 log = logging.getLogger(__name__)
 
@@ -27,49 +26,22 @@ ACCEPTED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "p
 INLINE_TYPES = {"image/jpeg", "image/png"}
 
 
-class DocumentRejected(ValueError):
-    """The upload is not acceptable; `message` says why, `status` is the HTTP status to answer."""
-
-    status = 422
-
-    def __init__(self, message, status=None):
-        super().__init__(message)
-        self.message = message
-        self.status = status or self.status
+class DocumentRejected(Refused):
+    """The upload is not acceptable; the code says why (`document.*` in ovote.refusals)."""
 
 
 def sniff(data):
     """The media type of `data` from its content, or raise DocumentRejected."""
     if not data:
-        raise DocumentRejected(_("The file is empty. Choose the scan or photo of your document."))
+        raise DocumentRejected("document.empty")
     kind = filetype.guess(data[:8192])
     if kind is None or kind.mime not in ACCEPTED_TYPES:
-        raise DocumentRejected(_("This file is not a JPEG, PNG or PDF document (its content was "
-                                 "checked, not its name). Save the scan in one of these formats."))
+        raise DocumentRejected("document.type")
     return kind.mime
-
-
-def check_size(size):
-    limit = current_app.config["DOCUMENT_MAX_BYTES"]
-    if size > limit:
-        raise DocumentRejected(_("The file is larger than %(mb)d MB. Scan it at a lower resolution.",
-                                 mb=limit // (1024 * 1024)), status=413)
-
-
-def _folder():
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
 
 
 def _context(name):
     return f"application.document:{name}"
-
-
-def _path(name):
-    if not name or not name.isalnum():
-        raise ValueError(f"not a document storage name: {name!r}")
-    return _folder() / f"{name}.sealed"
 
 
 def _write_atomically(path, text):
@@ -81,99 +53,94 @@ def _write_atomically(path, text):
     os.replace(temporary, path)
 
 
-def store(data):
-    """Seal `data` into a new file; returns its storage name."""
-    name = secrets.token_hex(16)
-    _write_atomically(_path(name), cipher().seal(data, context=_context(name)))
-    return name
+class DocumentStore:
+    """The sealed identity documents in one folder; services are given it (`documents=`),
+    built once per app from UPLOAD_DIR, DOCUMENT_MAX_BYTES and the data cipher."""
+
+    def __init__(self, folder, *, cipher, max_bytes):
+        self.folder, self.cipher, self.max_bytes = Path(folder), cipher, max_bytes
+
+    @classmethod
+    def from_config(cls, config, *, cipher):
+        return cls(config["UPLOAD_DIR"], cipher=cipher, max_bytes=config["DOCUMENT_MAX_BYTES"])
+
+    def check_size(self, size):
+        if size > self.max_bytes:
+            raise DocumentRejected("document.too_large", size=Size(self.max_bytes))
+
+    def _folder(self):
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self.folder
+
+    def _path(self, name):
+        if not name or not name.isalnum():
+            raise ValueError(f"not a document storage name: {name!r}")
+        return self._folder() / f"{name}.sealed"
+
+    def store(self, data):
+        """Seal `data` into a new file; returns its storage name."""
+        name = secrets.token_hex(16)
+        _write_atomically(self._path(name), self.cipher.seal(data, context=_context(name)))
+        return name
+
+    def load(self, name):
+        """The original bytes of a stored document."""
+        return self.cipher.open(self._path(name).read_text(encoding="ascii"), context=_context(name))
+
+    def delete(self, name):
+        try:
+            self._path(name).unlink()
+        except FileNotFoundError:
+            log.warning("document %s was already gone", name)
+
+    def replace_when_committed(self, session, *, old, new):
+        """Tie the files to the transaction that switches an application from `old` to `new`.
+
+        The old file is deleted only once the switch is committed; if the
+        transaction rolls back instead, the new file goes and the old one stays,
+        so a row never points at a missing file.
+        """
+        if old:
+            on_commit(session, lambda: self.delete(old))
+        on_rollback(session, lambda: self.delete(new))
+
+    def stored_names(self):
+        """Storage names of the documents in the folder (anything else in it is left alone)."""
+        return sorted(p.stem for p in self._folder().glob("*.sealed") if p.stem.isalnum())
+
+    def needs_reseal(self, name):
+        """True when the document is sealed under an older key (and that key can still open it)."""
+        sealed = self._path(name).read_text(encoding="ascii")
+        if not self.cipher.needs_rotation(sealed):
+            return False
+        self.cipher.open(sealed, context=_context(name))
+        return True
+
+    def reseal(self, name):
+        """Re-encrypt one stored document under the current data key if it is under an older one.
+
+        Returns True when the file was rewritten. The new file replaces the old one
+        atomically, so an interruption leaves either the old or the new, both readable.
+        """
+        sealed = self._path(name).read_text(encoding="ascii")
+        if not self.cipher.needs_rotation(sealed):
+            return False
+        data = self.cipher.open(sealed, context=_context(name))
+        _write_atomically(self._path(name), self.cipher.seal(data, context=_context(name)))
+        return True
 
 
-def load(name):
-    """The original bytes of a stored document."""
-    return cipher().open(_path(name).read_text(encoding="ascii"), context=_context(name))
-
-
-def delete(name):
-    try:
-        _path(name).unlink()
-    except FileNotFoundError:
-        log.warning("document %s was already gone", name)
-
-
-_ON_COMMIT, _ON_ROLLBACK = "ovote.documents.on_commit", "ovote.documents.on_rollback"
-
-
-def replace_when_committed(session, *, old, new):
-    """Tie the files to the transaction that switches an application from `old` to `new`.
-
-    The old file is deleted only once the switch is committed; if the
-    transaction rolls back instead, the new file goes and the old one stays,
-    so a row never points at a missing file.
-    """
-    if old:
-        session.info.setdefault(_ON_COMMIT, []).append(old)
-    session.info.setdefault(_ON_ROLLBACK, []).append(new)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session):
-    if session.in_nested_transaction():
-        return  # a SAVEPOINT released: the outer transaction may still roll back
-    session.info.pop(_ON_ROLLBACK, None)
-    for name in session.info.pop(_ON_COMMIT, []):
-        delete(name)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session):
-    if session.in_nested_transaction():
-        return
-    session.info.pop(_ON_COMMIT, None)
-    for name in session.info.pop(_ON_ROLLBACK, []):
-        delete(name)
-
-
-def stored_names():
-    """Storage names of the documents in UPLOAD_DIR (anything else in the folder is left alone)."""
-    return sorted(p.stem for p in _folder().glob("*.sealed") if p.stem.isalnum())
-
-
-def needs_reseal(name):
-    """True when the document is sealed under an older key (and that key can still open it)."""
-    sealed = _path(name).read_text(encoding="ascii")
-    if not cipher().needs_rotation(sealed):
-        return False
-    cipher().open(sealed, context=_context(name))
-    return True
-
-
-def reseal(name):
-    """Re-encrypt one stored document under the current data key if it is under an older one.
-
-    Returns True when the file was rewritten. The new file replaces the old one
-    atomically, so an interruption leaves either the old or the new, both readable.
-    """
-    sealed = _path(name).read_text(encoding="ascii")
-    if not cipher().needs_rotation(sealed):
-        return False
-    data = cipher().open(sealed, context=_context(name))
-    _write_atomically(_path(name), cipher().seal(data, context=_context(name)))
-    return True
-
-
-def response_for(application):
+def response_for(application, *, documents):
     """The HTTP response that hands an application's document to an authorised reader.
 
     Images may be shown inline; a PDF is always downloaded (a browser's PDF
     viewer runs scripts). The type is the sniffed one, `nosniff` forbids the
     browser to guess another, and a sandboxing CSP keeps the file inert.
     """
-    from flask import Response
-
     media_type = application.document_type
     disposition = "inline" if media_type in INLINE_TYPES else "attachment"
     filename = f"application-{application.id}.{ACCEPTED_TYPES[media_type]}"
-    response = Response(load(application.document_file), mimetype=media_type)
+    response = Response(documents.load(application.document_file), mimetype=media_type)
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -5,18 +5,18 @@ in the past, a phone number valid in the country, a consulate serving it) so
 that the same rules hold for every caller. Each step form knows how to fill
 itself from an application (`fill`) and what it hands to its service (`values`).
 """
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ovote.consulates.services import country_choices
+from ovote.countries import country_choices
+from ovote.data_sizes import format_size
 from ovote.extensions import MAX_ID
+from ovote.form_input import Form
 from ovote.registration.models import VotingChannel
-from ovote.registration.verification import reason_choices
+from ovote.registration.reasons import reason_choices
 
 
 def _options(pairs, blank=False):
@@ -35,7 +35,7 @@ def _int_or_none(value):
     return number if 0 < number <= MAX_ID else None
 
 
-class IdentityForm(FlaskForm):
+class IdentityForm(Form):
     surname = StringField(_l("Family name(s)"), validators=[DataRequired(), Length(max=100)],
                           description=_l("As written in your passport or identity card."),
                           render_kw={"autocomplete": "family-name"})
@@ -54,7 +54,7 @@ class IdentityForm(FlaskForm):
                     birth_date=self.birth_date.data, birth_place=self.birth_place.data)
 
 
-class DocumentsForm(FlaskForm):
+class DocumentsForm(Form):
     national_id = StringField(_l("National identity number"), validators=[Length(max=40)],
                               description=_l("Leave empty if you give a passport only."))
     passport_number = StringField(_l("Passport number"), validators=[Length(max=40)])
@@ -81,7 +81,7 @@ class DocumentsForm(FlaskForm):
                     mrz=self.mrz.data)
 
 
-class ResidenceForm(FlaskForm):
+class ResidenceForm(Form):
     country = SelectField(_l("Country where you live"), validate_choice=False)
     address = TextAreaField(_l("Address"), validators=[DataRequired(), Length(max=500)],
                             render_kw={"rows": 3, "autocomplete": "street-address"})
@@ -101,7 +101,7 @@ class ResidenceForm(FlaskForm):
         return dict(country=self.country.data, address=self.address.data, phone=self.phone.data)
 
 
-class ConsulateChoiceForm(FlaskForm):
+class ConsulateChoiceForm(Form):
     consulate = SelectField(_l("Consulate"), validate_choice=False,
                             description=_l("Only the consulates serving your country of residence are "
                                            "listed."))
@@ -117,7 +117,7 @@ class ConsulateChoiceForm(FlaskForm):
         return dict(consulate_id=_int_or_none(self.consulate.data))
 
 
-class VotingForm(FlaskForm):
+class VotingForm(Form):
     constituency = SelectField(_l("Home constituency"), validate_choice=False,
                                description=_l("The constituency where you last lived at home, "
                                               "as in the civil registry."))
@@ -138,21 +138,21 @@ class VotingForm(FlaskForm):
         return dict(constituency_id=_int_or_none(self.constituency.data), channel=self.channel.data)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     """The document scan: a file is required until one is attached; after that a new file
     replaces it and none keeps it."""
     document = FileField(_l("Scan or photo of your passport or identity card"),
                          validators=[FileRequired(_l("Choose the file to send."))],
                          render_kw={"accept": "image/jpeg,image/png,application/pdf"})
 
-    def __init__(self, *args, attached=False, **kwargs):
+    def __init__(self, *args, attached=False, max_bytes, **kwargs):
         super().__init__(*args, **kwargs)
         if attached:
             self.document.validators = []
             self.document.flags.required = False
         self.document.description = _(
-            "JPEG, PNG or PDF, up to %(mb)d MB. The page with your photo must be readable.",
-            mb=current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024))
+            "JPEG, PNG or PDF, up to %(size)s. The page with your photo must be readable.",
+            size=format_size(max_bytes))
 
     def fill(self, application, person):
         pass
@@ -164,17 +164,17 @@ class UploadForm(FlaskForm):
         return dict(data=self.document.data.read())
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     declaration = BooleanField(_l("I declare that this information is true and complete."),
                                validators=[DataRequired(_l("Tick the declaration to submit."))])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     confirm = BooleanField(_l("Yes, withdraw my application."),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     action = SelectField(_l("Decision"), validate_choice=False)
     reason = SelectField(_l("Reason"), validate_choice=False)
     note = TextAreaField(_l("Note to the applicant (optional)"), validators=[Length(max=2000)],
@@ -190,5 +190,5 @@ class DecisionForm(FlaskForm):
         self.reason.choices = {str(group): _options(reasons) for group, reasons in reason_choices().items()}
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A bare form whose CSRF token protects a one-button action (confirm, check again)."""

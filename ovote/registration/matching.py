@@ -12,8 +12,6 @@ import unicodedata
 
 from mrz.generator._transliterations import latin_based
 
-from ovote.personal_data import blind_index
-
 DOCUMENT_PURPOSE = "registration.document"
 PERSON_PURPOSE = "registration.person"
 _ICAO = {key: value for key, value in latin_based().items() if len(key) == 1}
@@ -92,15 +90,15 @@ def normalize_document_number(number):
     return re.sub(r"[\s\-.<]+", "", (number or "")).upper()
 
 
-def document_index(number):
+def document_index(number, *, cipher):
     """Blind index of a document number (the same for a passport and an identity card)."""
     normalized = normalize_document_number(number)
-    return blind_index(normalized, purpose=DOCUMENT_PURPOSE) if normalized else None
+    return cipher.blind_index(normalized, purpose=DOCUMENT_PURPOSE) if normalized else None
 
 
-def person_index(surname, given_names, birth_date):
+def person_index(surname, given_names, birth_date, *, cipher):
     """Blind index of normalised names and date of birth, for the cross-consulate duplicate search."""
     tokens = plain_name(surname, given_names) if surname else ()
     if not (tokens and birth_date):
         return None
-    return blind_index(" ".join(tokens) + "|" + birth_date.isoformat(), purpose=PERSON_PURPOSE)
+    return cipher.blind_index(" ".join(tokens) + "|" + birth_date.isoformat(), purpose=PERSON_PURPOSE)

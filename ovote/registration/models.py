@@ -5,49 +5,36 @@ ovote.personal_data); each model lists them with their sealing context in
 `SEALED_COLUMNS`, which the key rotation walks. Equality look-ups use HMAC
 blind indexes (`*_index` columns), never the plaintext.
 """
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Enum, ForeignKey, Index, Integer,
-                        String, Text, UniqueConstraint, text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from ovote.accounts.models import utcnow
+from ovote.clock import utcnow
+from ovote.enums import LabelledEnum, enum_column
+from ovote.errors import Refused
 from ovote.extensions import db
 
 
-def _enum(kind, name):
-    return Enum(kind, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda members: [m.value for m in members])
-
-
-class IllegalTransition(Exception):
+class IllegalTransition(Refused):
     """An application was asked to move to a state it cannot reach from where it is."""
 
+    code = "application.illegal_transition"
+
     def __init__(self, current, target):
-        super().__init__(f"an application cannot go from {current.value} to {target.value}")
+        super().__init__(state=current.in_sentence)
         self.current, self.target = current, target
 
 
-class ApplicationState(enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    MORE_INFO = "more_info"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self):
-        return {
-            ApplicationState.DRAFT: _l("Draft"),
-            ApplicationState.SUBMITTED: _l("Submitted"),
-            ApplicationState.MORE_INFO: _l("More information requested"),
-            ApplicationState.VERIFIED: _l("Verified"),
-            ApplicationState.REJECTED: _l("Rejected"),
-            ApplicationState.WITHDRAWN: _l("Withdrawn"),
-        }[self]
+class ApplicationState(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Submitted")
+    MORE_INFO = "more_info", _l("More information requested")
+    VERIFIED = "verified", _l("Verified")
+    REJECTED = "rejected", _l("Rejected")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
     @property
     def editable(self):
@@ -70,37 +57,16 @@ ACTIVE_STATES = (S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.VERIFIED)
 REVIEWABLE_STATES = (S.SUBMITTED, S.MORE_INFO, S.VERIFIED, S.REJECTED, S.WITHDRAWN)
 
 
-class VotingChannel(enum.Enum):
-    ONLINE = "online"
-    IN_PERSON = "in_person"
-    POSTAL = "postal"
-
-    @property
-    def label(self):
-        return {
-            VotingChannel.ONLINE: _l("Online"),
-            VotingChannel.IN_PERSON: _l("In person at the consulate"),
-            VotingChannel.POSTAL: _l("By post"),
-        }[self]
+class VotingChannel(LabelledEnum):
+    ONLINE = "online", _l("Online")
+    IN_PERSON = "in_person", _l("In person at the consulate")
+    POSTAL = "postal", _l("By post")
 
 
-class CheckOutcome(enum.Enum):
-    PASS = "pass"
-    REVIEW = "review"
-    FAIL = "fail"
-
-    @property
-    def label(self):
-        return {
-            CheckOutcome.PASS: _l("Passed"),
-            CheckOutcome.REVIEW: _l("Needs review"),
-            CheckOutcome.FAIL: _l("Failed"),
-        }[self]
-
-
-class Citizenship(enum.Enum):
-    CITIZEN = "citizen"
-    NOT_CITIZEN = "not_citizen"
+class CheckOutcome(LabelledEnum):
+    PASS = "pass", _l("Passed")
+    REVIEW = "review", _l("Needs review")
+    FAIL = "fail", _l("Failed")
 
 
 _STATES = "', '".join(s.value for s in (S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.VERIFIED))
@@ -154,7 +120,7 @@ class Application(db.Model):
     voter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"),
                                           nullable=False, index=True)
     #: where the application is in its life
-    state: Mapped[ApplicationState] = mapped_column(_enum(ApplicationState, "application_state"),
+    state: Mapped[ApplicationState] = mapped_column(enum_column(ApplicationState, "application_state"),
                                                     nullable=False, default=S.DRAFT, index=True)
     #: family name(s), sealed
     surname_enc: Mapped[str | None] = mapped_column(Text)
@@ -193,7 +159,7 @@ class Application(db.Model):
     constituency_id: Mapped[int | None] = mapped_column(
         ForeignKey("constituencies.id", ondelete="RESTRICT"))
     #: how the voter would like to vote
-    voting_channel: Mapped[VotingChannel | None] = mapped_column(_enum(VotingChannel, "voting_channel"))
+    voting_channel: Mapped[VotingChannel | None] = mapped_column(enum_column(VotingChannel, "voting_channel"))
     #: random storage name of the sealed identity document under UPLOAD_DIR
     document_file: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: media type found in the document's content (never taken from its name)
@@ -201,7 +167,7 @@ class Application(db.Model):
     #: size of the original document in bytes
     document_size: Mapped[int | None] = mapped_column(Integer)
     #: overall result of the automatic checks at the last run (NULL before submission)
-    checks_outcome: Mapped[CheckOutcome | None] = mapped_column(_enum(CheckOutcome, "check_outcome"),
+    checks_outcome: Mapped[CheckOutcome | None] = mapped_column(enum_column(CheckOutcome, "check_outcome"),
                                                                  index=True)
     #: official who asked to verify despite a check that did not pass, awaiting a second official
     verify_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -210,7 +176,7 @@ class Application(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     #: second official who confirmed a four-eyes verification
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    #: reason code of the last decision (see ovote.registration.verification.REASONS)
+    #: reason code of the last decision (see ovote.registration.reasons.REASONS)
     decision_reason: Mapped[str | None] = mapped_column(String(40))
     #: the official's note to the applicant with the last decision
     decision_note: Mapped[str | None] = mapped_column(Text)
@@ -260,6 +226,7 @@ class Application(db.Model):
         self._move(S.VERIFIED, now)
         self._decided(official_id, final=True)
         self.confirmed_by_id = confirmer_id
+        self._documents_follow_state()
 
     def reject(self, official, now=None):
         official_id = official.id
@@ -269,12 +236,22 @@ class Application(db.Model):
     def withdraw(self, now=None):
         self._move(S.WITHDRAWN, now)
         self.verify_proposed_by_id = self.verify_proposed_at = None
+        self._documents_follow_state()  # a verified voter's document numbers are free again
 
     def propose_verification(self, official, now=None):
         if self.state is not S.SUBMITTED:
             raise IllegalTransition(self.state, S.VERIFIED)
         self.verify_proposed_by_id = official.id
         self.verify_proposed_at = self.updated_at = now or utcnow()
+
+    def _documents_follow_state(self):
+        """Bring `verified_documents` in line with the state just reached; the two transitions
+        that enter or leave VERIFIED end with it. Raises IntegrityError when another verified
+        application holds one of the numbers: make the transition inside a SAVEPOINT.
+        An application in no session (a state-machine test) has no rows to keep in line."""
+        session = object_session(self)
+        if session is not None:
+            sync_verified_documents(session, self)
 
     def _decided(self, official_id, *, final):
         self.decided_by_id = official_id
@@ -309,7 +286,7 @@ class VerifiedDocument(db.Model):
     function, so one number is one key whichever field it was given in, and the
     primary key lets it stand behind one verified application only. The rows are
     written when an application becomes verified and deleted when it stops being
-    verified, by `sync_verified_documents`.
+    verified, by `sync_verified_documents`, which the transitions run.
     """
 
     __tablename__ = "verified_documents"
@@ -322,7 +299,7 @@ class VerifiedDocument(db.Model):
 
 def sync_verified_documents(session, application):
     """Make `verified_documents` hold the application's document numbers while it is verified,
-    and none of them otherwise; call it after every change of state.
+    and none of them otherwise. `Application.verify` and `Application.withdraw` call it.
 
     Raises IntegrityError when another verified application already holds one of the
     numbers: run it inside a SAVEPOINT (`session.begin_nested()`) so that the refusal
@@ -347,7 +324,7 @@ class CheckResult(db.Model):
         ForeignKey("applications.id", ondelete="CASCADE"), nullable=False)
     #: name of the rule function in ovote.registration.rules
     rule: Mapped[str] = mapped_column(String(40), nullable=False)
-    outcome: Mapped[CheckOutcome] = mapped_column(_enum(CheckOutcome, "check_outcome"), nullable=False)
+    outcome: Mapped[CheckOutcome] = mapped_column(enum_column(CheckOutcome, "check_outcome"), nullable=False)
     #: key of the human-readable reason in rules.REASONS
     reason_code: Mapped[str] = mapped_column(String(60), nullable=False)
     #: JSON of the reason's parameters (codes, dates, counts: never personal data)
@@ -357,22 +334,12 @@ class CheckResult(db.Model):
     application = relationship("Application", back_populates="checks")
 
 
-class DecisionAction(enum.Enum):
-    VERIFY = "verify"
-    PROPOSE_VERIFY = "propose_verify"
-    CONFIRM_VERIFY = "confirm_verify"
-    REJECT = "reject"
-    REQUEST_INFO = "request_info"
-
-    @property
-    def label(self):
-        return {
-            DecisionAction.VERIFY: _l("verified"),
-            DecisionAction.PROPOSE_VERIFY: _l("proposed to verify"),
-            DecisionAction.CONFIRM_VERIFY: _l("confirmed the verification"),
-            DecisionAction.REJECT: _l("rejected"),
-            DecisionAction.REQUEST_INFO: _l("asked for more information"),
-        }[self]
+class DecisionAction(LabelledEnum):
+    VERIFY = "verify", _l("verified")
+    PROPOSE_VERIFY = "propose_verify", _l("proposed to verify")
+    CONFIRM_VERIFY = "confirm_verify", _l("confirmed the verification")
+    REJECT = "reject", _l("rejected")
+    REQUEST_INFO = "request_info", _l("asked for more information")
 
 
 class Decision(db.Model):
@@ -384,7 +351,7 @@ class Decision(db.Model):
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), nullable=False, index=True)
     official_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), nullable=False)
-    action: Mapped[DecisionAction] = mapped_column(_enum(DecisionAction, "decision_action"), nullable=False)
+    action: Mapped[DecisionAction] = mapped_column(enum_column(DecisionAction, "decision_action"), nullable=False)
     #: one of the fixed reason codes for the action
     reason_code: Mapped[str] = mapped_column(String(40), nullable=False)
     #: optional note to the applicant
@@ -393,35 +360,3 @@ class Decision(db.Model):
 
     application = relationship("Application", back_populates="decisions")
     official = relationship("User")
-
-
-class RegistryEntry(db.Model):
-    """A row of the national civil registry, imported by the commission from CSV."""
-
-    __tablename__ = "registry_entries"
-
-    SEALED_COLUMNS = {
-        "document_number_enc": "registry.document_number",
-        "surname_enc": "registry.surname",
-        "given_names_enc": "registry.given_names",
-    }
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: blind index of the normalised document number: the look-up key
-    document_index: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    #: document number, sealed
-    document_number_enc: Mapped[str] = mapped_column(Text, nullable=False)
-    #: family name(s), sealed
-    surname_enc: Mapped[str] = mapped_column(Text, nullable=False)
-    #: given name(s), sealed (NULL for a person without one)
-    given_names_enc: Mapped[str | None] = mapped_column(Text)
-    birth_date: Mapped[date] = mapped_column(Date, nullable=False)
-    citizenship: Mapped[Citizenship] = mapped_column(_enum(Citizenship, "citizenship"), nullable=False)
-    #: disqualified from voting (court order, ...)
-    disqualified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    constituency_id: Mapped[int] = mapped_column(
-        ForeignKey("constituencies.id", ondelete="RESTRICT"), nullable=False)
-    #: when this row was last written by an import
-    imported_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
-
-    constituency = relationship("Constituency")

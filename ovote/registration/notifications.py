@@ -2,13 +2,11 @@
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ovote.mail import external_url, send_mail
 from ovote.registration.models import ApplicationState
+from ovote.registration.reasons import reason_label
 
 
 def _reason(application):
-    from ovote.registration.verification import reason_label
-
     lines = [_("Reason: %(reason)s", reason=reason_label(application.decision_reason))]
     if application.decision_note:
         lines.append(_("Note from the consulate: %(note)s", note=application.decision_note))
@@ -44,10 +42,10 @@ def _message(application, link, left_register):
               "one at any time: %(link)s", link=link))
 
 
-def notify(session, application, *, left_register=False):
+def notify(session, application, *, mailer, left_register=False):
     """Mail the voter about the application's current state once the change commits;
     `left_register`: a verified voter has just withdrawn."""
     voter = application.voter
     with force_locale(voter.locale or "en"):
-        subject, body = _message(application, external_url("registration.status"), left_register)
-        send_mail(voter.email, subject, body, session=session)
+        subject, body = _message(application, mailer.link("registration.status"), left_register)
+        mailer.send(voter.email, subject, body, session=session)

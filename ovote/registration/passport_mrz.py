@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from mrz.checker.td3 import TD3CodeChecker
 
+from ovote.errors import Refused
 from ovote.registration.matching import latin_spellings, names_match, normalize_document_number
 
 LINE_LENGTH = 44
@@ -30,12 +31,9 @@ _DIGIT_FIELDS = {
 }
 
 
-class MrzInvalid(ValueError):
-    """The text is not a well-formed TD3 MRZ or a check digit is wrong; `message` says which."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class MrzInvalid(Refused):
+    """The text is not a well-formed TD3 MRZ or a check digit is wrong; the code says which
+    (`mrz.*` in ovote.refusals)."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +56,9 @@ def _clean_lines(text):
     if len(lines) == 1 and len(lines[0]) == 2 * LINE_LENGTH:
         lines = [lines[0][:LINE_LENGTH], lines[0][LINE_LENGTH:]]
     if len(lines) != 2 or any(len(line) != LINE_LENGTH for line in lines):
-        raise MrzInvalid(_("The MRZ must be the two lines of 44 characters printed at the bottom "
-                           "of the passport's photo page."))
+        raise MrzInvalid("mrz.shape")
     if any(set(line) - _ALPHABET for line in lines) or not lines[0].startswith("P"):
-        raise MrzInvalid(_("The MRZ may only hold capital letters, digits and the < sign, and its "
-                           "first line starts with P."))
+        raise MrzInvalid("mrz.characters")
     return lines
 
 
@@ -80,14 +76,13 @@ def read_mrz(text):
     try:
         checker = TD3CodeChecker("\n".join(lines))
     except Exception:  # the package raises its own errors and ValueError on malformed fields
-        raise MrzInvalid(_("The MRZ could not be read. Copy the two lines again carefully.")) from None
+        raise MrzInvalid("mrz.unreadable") from None
     failed = [name for name, ok in checker.report.fields if not ok]
     digits = [_DIGIT_FIELDS[name] for name in failed if name in _DIGIT_FIELDS]
     if digits:
-        raise MrzInvalid(_("A check digit of the MRZ is wrong (%(fields)s). Copy the two lines "
-                           "again carefully.", fields=", ".join(map(str, digits))))
+        raise MrzInvalid("mrz.check_digit", fields=", ".join(map(str, digits)))
     if not checker:
-        raise MrzInvalid(_("The MRZ could not be read. Copy the two lines again carefully."))
+        raise MrzInvalid("mrz.unreadable")
     fields = checker.fields()
     return Mrz(lines=tuple(lines), document_number=fields.document_number,
                issuing_state=_state(fields.country), surname=fields.surname,

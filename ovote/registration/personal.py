@@ -5,25 +5,23 @@ The sealing context of each column is the one its model lists in
 """
 from dataclasses import dataclass
 
-from ovote.personal_data import cipher
 
-
-def sealed(model, column, value):
+def sealed(model, column, value, *, cipher):
     """`value` (str, or None/empty) as stored in `model.<column>`: sealed, or None."""
-    return cipher().seal(value, context=model.SEALED_COLUMNS[column]) if value else None
+    return cipher.seal(value, context=model.SEALED_COLUMNS[column]) if value else None
 
 
-def seal(row, column, value):
+def seal(row, column, value, *, cipher):
     """Store `value` (str, or None/empty to clear) sealed in `row.<column>`."""
-    setattr(row, column, sealed(type(row), column, value))
+    setattr(row, column, sealed(type(row), column, value, cipher=cipher))
 
 
-def unseal(row, column):
+def unseal(row, column, *, cipher):
     """The plaintext of `row.<column>`, or None when it is empty."""
-    sealed = getattr(row, column)
-    if sealed is None:
+    value = getattr(row, column)
+    if value is None:
         return None
-    return cipher().open_text(sealed, context=type(row).SEALED_COLUMNS[column])
+    return cipher.open_text(value, context=type(row).SEALED_COLUMNS[column])
 
 
 @dataclass(frozen=True)
@@ -44,8 +42,8 @@ class ApplicantDetails:
         return " ".join(p for p in (self.given_names, self.surname) if p)
 
 
-def details(application):
+def details(application, *, cipher):
     return ApplicantDetails(**{
-        column.removesuffix("_enc"): unseal(application, column)
+        column.removesuffix("_enc"): unseal(application, column, cipher=cipher)
         for column in type(application).SEALED_COLUMNS
     })

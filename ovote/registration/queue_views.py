@@ -11,21 +11,23 @@ from flask_login import current_user
 
 from ovote.accounts.models import Role
 from ovote.accounts.access import roles_required
-from ovote.audit.services import record
+from ovote.audit.services import record_view
+from ovote.countries import country_name
 from ovote.extensions import db
+from ovote.refusals import flash_refusal, status_of
 from ovote.registration import checks, documents, forms, verification
 from ovote.registration.access import get_application
 from ovote.registration.models import ApplicationState, CheckOutcome
 from ovote.registration.personal import details
+from ovote.registration.reasons import reason_label
 from ovote.registration.rules import RULE_TITLES
+from ovote.runtime import runtime
 
 bp = Blueprint("review", __name__, url_prefix="/applications")
 
 
 @bp.context_processor
 def _helpers():
-    from ovote.registration.services import country_name
-
     return {"country_name": country_name}
 
 
@@ -36,11 +38,6 @@ def _enum_arg(kind, value):
         return None
 
 
-def _audit_view(action, target, **extra):
-    record(db.session, actor=current_user, action=action, target=target, details=extra)
-    db.session.commit()
-
-
 @bp.route("/")
 @roles_required(Role.OFFICIAL)
 def queue():
@@ -49,8 +46,10 @@ def queue():
     page = request.args.get("page", 1, type=int)
     result = verification.queue(db.session, consulate=current_user.consulate, state=state, check=check,
                                 page=page)
-    names = {a.id: details(a).full_name for a in result.applications}
-    _audit_view("application.queue_view", f"consulate:{current_user.consulate.code}",
+    cipher = runtime().cipher
+    names = {a.id: details(a, cipher=cipher).full_name for a in result.applications}
+    record_view(db.session, actor=current_user, action="application.queue_view",
+                target=f"consulate:{current_user.consulate.code}",
                 status=state.value if state else None, check=check.value if check else None,
                 shown=len(result.applications))
     return render_template("registration/queue.html", queue=result, names=names, state=state,
@@ -60,12 +59,14 @@ def queue():
 def _show(application, decision_form=None, status=200):
     """The application's page, with its personal data: every rendering of it (a refused
     decision's included) is an audited view."""
-    _audit_view("application.view", f"application:{application.id}")
+    record_view(db.session, actor=current_user, action="application.view",
+                target=f"application:{application.id}")
     return render_template(
-        "registration/application.html", application=application, person=details(application),
+        "registration/application.html", application=application,
+        person=details(application, cipher=runtime().cipher),
         results=checks.stored_results(application), rule_titles=RULE_TITLES,
         decision_form=decision_form or forms.DecisionForm(), action_form=forms.ActionForm(),
-        reason_label=verification.reason_label), status
+        reason_label=reason_label), status
 
 
 def _refused_access(exc):
@@ -88,9 +89,9 @@ def document(application_id):
     if application.document_file is None:
         flash(_("This application has no document."), "warning")
         return redirect(url_for(".show", application_id=application.id))
-    _audit_view("application.document_view", f"application:{application.id}",
-                type=application.document_type)
-    return documents.response_for(application)
+    record_view(db.session, actor=current_user, action="application.document_view",
+                target=f"application:{application.id}", type=application.document_type)
+    return documents.response_for(application, documents=runtime().documents)
 
 
 @bp.route("/<int:application_id>/decision", methods=["POST"])
@@ -100,15 +101,16 @@ def decide(application_id):
     form = forms.DecisionForm()
     if not form.validate_on_submit():
         return _show(application, form, 422)
+    rt = runtime()
     try:
         done = verification.decide(db.session, application, official=current_user,
                                    action=form.action.data, reason_code=form.reason.data,
-                                   note=form.note.data)
+                                   note=form.note.data, settings=rt.settings, cipher=rt.cipher,
+                                   mailer=rt.mailer)
     except verification.DecisionRefused as exc:
-        db.session.rollback()
         _refused_access(exc)
-        flash(exc.message, "danger")
-        return _show(application, form, exc.status)
+        flash_refusal(exc)
+        return _show(application, form, status_of(exc))
     db.session.commit()
     flash(str(_DONE[done.value]), "success" if done.value != "propose_verify" else "info")
     return redirect(url_for(".show", application_id=application.id), 303)
@@ -130,12 +132,12 @@ def confirm(application_id):
     application = get_application(db.session, application_id, current_user)
     if forms.ActionForm().validate_on_submit():
         try:
-            verification.confirm(db.session, application, official=current_user)
+            verification.confirm(db.session, application, official=current_user,
+                                 mailer=runtime().mailer)
         except verification.DecisionRefused as exc:
-            db.session.rollback()
             _refused_access(exc)
-            flash(exc.message, "danger")
-            return _show(application, status=exc.status)
+            flash_refusal(exc)
+            return _show(application, status=status_of(exc))
         db.session.commit()
         flash(str(_DONE["confirm_verify"]), "success")
     return redirect(url_for(".show", application_id=application.id), 303)
@@ -146,11 +148,13 @@ def confirm(application_id):
 def recheck(application_id):
     application = get_application(db.session, application_id, current_user)
     if forms.ActionForm().validate_on_submit():
+        rt = runtime()
         try:
-            verification.recheck(db.session, application, official=current_user)
+            verification.recheck(db.session, application, official=current_user, settings=rt.settings,
+                                 cipher=rt.cipher)
         except verification.DecisionRefused as exc:
             db.session.rollback()
-            flash(exc.message, "danger")
+            flash_refusal(exc)
             return redirect(url_for(".show", application_id=application.id), 303)
         db.session.commit()
         flash(_("The automatic checks have been run again."), "success")

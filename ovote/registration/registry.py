@@ -28,12 +28,15 @@ from itertools import islice
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
-from ovote.accounts.models import utcnow
 from ovote.audit.services import record
+from ovote.clock import utcnow
 from ovote.consulates.models import Constituency
+from ovote.errors import Refused
 from ovote.registration.matching import document_index, normalize_document_number
-from ovote.registration.models import Citizenship, RegistryEntry
+from ovote.registration.registry_models import Citizenship, RegistryEntry
 from ovote.registration.personal import sealed
+from ovote.refusals import message_of
+from ovote.text import visible_text
 
 log = logging.getLogger(__name__)
 COLUMNS = ("document_number", "surname", "given_names", "birth_date", "citizenship", "disqualified",
@@ -44,12 +47,8 @@ _FLAGS = {"": False, "no": False, "false": False, "0": False, "n": False,
           "yes": True, "true": True, "1": True, "y": True}
 
 
-class RegistryFileError(ValueError):
+class RegistryFileError(Refused):
     """The file as a whole cannot be read (encoding, header); nothing was imported."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -58,10 +57,6 @@ class ImportReport:
     updated: int = 0
     errors: list = field(default_factory=list)  # (line number, message)
     written: bool = False
-
-    @property
-    def rows_ok(self):
-        return self.created + self.updated
 
 
 @dataclass(frozen=True)
@@ -82,14 +77,14 @@ def _reader(stream):
     try:
         fieldnames = reader.fieldnames or []
     except UnicodeDecodeError:
-        raise RegistryFileError(_("The file is not UTF-8 text.")) from None
+        raise RegistryFileError("registry.not_utf8") from None
     except csv.Error as exc:  # e.g. a header cell longer than csv's field limit
-        raise RegistryFileError(str(exc)) from None
+        raise RegistryFileError("registry.unreadable", why=str(exc)) from None
     header = [(name or "").strip().lower() for name in fieldnames]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise RegistryFileError(_("Missing columns: %(columns)s. The header must name %(all)s.",
-                                  columns=", ".join(missing), all=", ".join(COLUMNS)))
+        raise RegistryFileError("registry.missing_columns", columns=", ".join(missing),
+                                all=", ".join(COLUMNS))
     reader.fieldnames = header
     return text, reader
 
@@ -103,6 +98,11 @@ def _parse(line, raw, constituencies, today):
         problems.append(_("document_number must be 3 to 20 letters and digits"))
     if not values["surname"] or len(values["surname"]) > 100 or len(values["given_names"]) > 100:
         problems.append(_("surname is required; names have at most 100 characters"))
+    for column in ("surname", "given_names"):
+        try:
+            visible_text(values[column])
+        except Refused as exc:
+            problems.append(_("%(column)s: %(problem)s", column=column, problem=message_of(exc)))
     try:
         birth = date.fromisoformat(values["birth_date"])
         if not date(1900, 1, 1) <= birth <= today:
@@ -138,7 +138,7 @@ def _records(reader, errors):
         except StopIteration:
             return
         except UnicodeDecodeError:
-            raise RegistryFileError(_("The file is not UTF-8 text.")) from None
+            raise RegistryFileError("registry.not_utf8") from None
         except csv.Error as exc:
             errors.append((reader.line_num + 1, str(exc)))
 
@@ -182,9 +182,10 @@ def _seekable(data):
     return copy
 
 
-def import_registry(session, data, *, actor, skip_invalid=False):
-    """Check the CSV `data` (bytes, or a binary file) and write its rows; returns an
-    ImportReport. Raises RegistryFileError when the file cannot be read at all.
+def import_registry(session, data, *, actor, cipher, skip_invalid=False):
+    """Check the CSV `data` (bytes, or a binary file) and write its rows, sealed and
+    indexed with `cipher`; returns an ImportReport. Raises RegistryFileError when the
+    file cannot be read at all.
     """
     stream = _seekable(data)
     constituencies = {c.code: c for c in session.scalars(select(Constituency))}
@@ -198,7 +199,7 @@ def import_registry(session, data, *, actor, skip_invalid=False):
     rows = _checked_rows(stream, constituencies, today, [])  # the same rows, read again
     now = utcnow()
     while batch := list(islice(rows, BATCH)):
-        _write_batch(session, batch, now, report)
+        _write_batch(session, batch, now, report, cipher)
     report.written = True
     record(session, actor=actor, action="registry.import", target="registry",
            details={"created": report.created, "updated": report.updated, "rejected": len(errors)})
@@ -207,15 +208,16 @@ def import_registry(session, data, *, actor, skip_invalid=False):
     return report
 
 
-def _write_batch(session, batch, now, report):
+def _write_batch(session, batch, now, report, cipher):
     """Insert the rows whose document is new, update the others: one look-up, at most
     one INSERT and one UPDATE (executemany) for the whole batch."""
     values = {}
     for row in batch:
-        values[document_index(row.document_number)] = {
-            "document_number_enc": sealed(RegistryEntry, "document_number_enc", row.document_number),
-            "surname_enc": sealed(RegistryEntry, "surname_enc", row.surname),
-            "given_names_enc": sealed(RegistryEntry, "given_names_enc", row.given_names),
+        values[document_index(row.document_number, cipher=cipher)] = {
+            "document_number_enc": sealed(RegistryEntry, "document_number_enc", row.document_number,
+                                          cipher=cipher),
+            "surname_enc": sealed(RegistryEntry, "surname_enc", row.surname, cipher=cipher),
+            "given_names_enc": sealed(RegistryEntry, "given_names_enc", row.given_names, cipher=cipher),
             "birth_date": row.birth_date, "citizenship": row.citizenship,
             "disqualified": row.disqualified, "constituency_id": row.constituency.id,
             "imported_at": now,

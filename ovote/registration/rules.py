@@ -12,7 +12,8 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from ovote.registration.matching import names_match
-from ovote.registration.models import CheckOutcome, Citizenship
+from ovote.registration.models import CheckOutcome
+from ovote.registration.registry_models import Citizenship
 
 PASS, REVIEW, FAIL = CheckOutcome.PASS, CheckOutcome.REVIEW, CheckOutcome.FAIL
 

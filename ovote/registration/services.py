@@ -1,43 +1,42 @@
 """The voter's side of the register: a draft saved step by step, submission, withdrawal.
 
-Services take the session explicitly, flush, audit through `record` and raise
-the exceptions below (whose `message` is safe to show and `field` names the
+Services take the session and their collaborators (`cipher`, `documents`,
+`settings`, `mailer`) explicitly, flush, audit through `record` and raise the
+refusals below (their code's message is in `ovote.refusals`; `field` names the
 form field at fault); the request layer commits. Audit details never hold
 personal data: only step names, codes and sizes.
 """
-import logging
-import unicodedata
 from datetime import date
 
 import phonenumbers
-import pycountry
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ovote.accounts.models import utcnow
 from ovote.audit.services import record
+from ovote.clock import utcnow
 from ovote.consulates.models import Constituency, Consulate
-from ovote.registration import documents, matching, notifications, passport_mrz
+from ovote.consulates.services import consulates_serving
+from ovote.countries import country_name, is_country_code
+from ovote.errors import Refused
+from ovote.registration import matching, notifications, passport_mrz
+from ovote.registration.documents import DocumentRejected, sniff
 from ovote.registration.access import lock
-from ovote.registration.checks import deadline_closes_utc, run_checks, settings
+from ovote.registration.checks import deadline_closes_utc, run_checks
 from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, IllegalTransition,
-                                       VotingChannel, sync_verified_documents)
+                                       VotingChannel)
 from ovote.registration.personal import details, seal
+from ovote.text import visible_text
 
-log = logging.getLogger(__name__)
 STEPS = ("identity", "documents", "residence", "consulate", "voting", "upload")
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
-class RegistrationError(Exception):
-    """Base of the register's refusals; `message` is safe to show."""
+class RegistrationError(Refused):
+    """Base of the register's refusals; `field` names the form field at fault, if one is."""
 
-    status = 422
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message, self.field = message, field
+    def __init__(self, code=None, /, *, field=None, **params):
+        super().__init__(code, **params)
+        self.field = field
 
 
 class InvalidApplication(RegistrationError):
@@ -45,17 +44,19 @@ class InvalidApplication(RegistrationError):
 
 
 class ApplicationNotEditable(RegistrationError):
-    status = 409
+    pass
 
 
 class IncompleteApplication(RegistrationError):
+    code = "application.incomplete"
+
     def __init__(self, missing):
-        super().__init__(_("Complete every step before you submit."))
+        super().__init__()
         self.missing = missing
 
 
 class RegistrationClosed(RegistrationError):
-    status = 403
+    code = "registration.closed"
 
 
 # -- finding and starting -----------------------------------------------------------
@@ -85,8 +86,7 @@ def start_application(session, *, voter):
 
 def _editable(application):
     if not application.state.editable:
-        raise ApplicationNotEditable(_("This application is %(state)s: it can no longer be changed.",
-                                       state=str(application.state.label).lower()))
+        raise ApplicationNotEditable("application.not_editable", state=application.state.in_sentence)
 
 
 def _locked_editable(session, application):
@@ -107,97 +107,97 @@ def _saved(session, application, actor, step):
 
 
 def _text(value, field, *, max_length, required=True, multiline=False):
-    """Stripped text without control characters; raises InvalidApplication."""
+    """Stripped text that displays as what it is (`ovote.text`); raises InvalidApplication."""
     value = (value or "").strip()
     if required and not value:
-        raise InvalidApplication(_("This field is required."), field)
+        raise InvalidApplication("application.required", field=field)
     if len(value) > max_length:
-        raise InvalidApplication(_("Write at most %(n)d characters.", n=max_length), field)
-    allowed = {"\n", "\r"} if multiline else set()
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise InvalidApplication(_("Remove the control characters from this field."), field)
-    return value
+        raise InvalidApplication("application.too_long", field=field, n=max_length)
+    try:
+        return visible_text(value, multiline=multiline)
+    except Refused as exc:  # the shared rule's code, on this field
+        raise InvalidApplication(exc.code, field=field, **exc.params) from None
 
 
 def country_code(value, field):
     code = (value or "").strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise InvalidApplication(_("%(code)s is not a country code of ISO 3166.", code=code or "?"), field)
+    if not is_country_code(code):
+        raise InvalidApplication("application.country_code", field=field, code=code or "?")
     return code
 
 
 # -- the steps ------------------------------------------------------------------------
 
-def save_identity(session, application, *, actor, surname, given_names, birth_date, birth_place,
-                  today=None):
+def save_identity(session, application, *, actor, cipher, surname, given_names, birth_date,
+                  birth_place, today=None):
     """Names, date and place of birth."""
     _locked_editable(session, application)
     surname = _text(surname, "surname", max_length=100)
     given_names = _text(given_names, "given_names", max_length=100, required=False)
     birth_place = _text(birth_place, "birth_place", max_length=100)
     if birth_date is None:
-        raise InvalidApplication(_("This field is required."), "birth_date")
+        raise InvalidApplication("application.required", field="birth_date")
     if birth_date > (today or utcnow().date()):
-        raise InvalidApplication(_("The date of birth cannot be in the future."), "birth_date")
+        raise InvalidApplication("application.birth_in_future", field="birth_date")
     if birth_date < EARLIEST_BIRTH:
-        raise InvalidApplication(_("Check the year of birth."), "birth_date")
-    seal(application, "surname_enc", surname)
-    seal(application, "given_names_enc", given_names)
-    seal(application, "birth_place_enc", birth_place)
+        raise InvalidApplication("application.birth_year", field="birth_date")
+    seal(application, "surname_enc", surname, cipher=cipher)
+    seal(application, "given_names_enc", given_names, cipher=cipher)
+    seal(application, "birth_place_enc", birth_place, cipher=cipher)
     application.birth_date = birth_date
-    application.person_index = matching.person_index(surname, given_names, birth_date)
+    application.person_index = matching.person_index(surname, given_names, birth_date, cipher=cipher)
     _saved(session, application, actor, "identity")
 
 
 def _document_number(value, field):
     number = matching.normalize_document_number(_text(value, field, max_length=40, required=False))
     if number and not (3 <= len(number) <= 20 and number.isalnum() and number.isascii()):
-        raise InvalidApplication(_("A document number has 3 to 20 letters and digits."), field)
+        raise InvalidApplication("application.document_number", field=field)
     return number or None
 
 
-def check_mrz(application, mrz_text, *, passport_number, passport_state, passport_expiry):
+def check_mrz(application, mrz_text, *, passport_number, passport_state, passport_expiry, cipher):
     """The MRZ read and checked against the typed fields; raises InvalidApplication (field "mrz")."""
     try:
         mrz = passport_mrz.read_mrz(mrz_text)
     except passport_mrz.MrzInvalid as exc:
-        raise InvalidApplication(exc.message, "mrz") from None
-    person = details(application)
+        raise InvalidApplication(exc.code, field="mrz", **exc.params) from None
+    person = details(application, cipher=cipher)
     wrong = passport_mrz.disagreements(
         mrz, passport_number=passport_number, passport_state=passport_state,
         passport_expiry=passport_expiry, birth_date=application.birth_date,
         surname=person.surname, given_names=person.given_names)
     if wrong:
-        raise InvalidApplication(_("The MRZ does not agree with what you typed: %(fields)s. Check "
-                                   "both.", fields=", ".join(wrong)), "mrz")
+        raise InvalidApplication("application.mrz_disagrees", field="mrz", fields=", ".join(wrong))
     return mrz
 
 
-def save_documents(session, application, *, actor, national_id, passport_number, passport_state,
-                   passport_expiry, mrz):
+def save_documents(session, application, *, actor, cipher, national_id, passport_number,
+                   passport_state, passport_expiry, mrz):
     """National identity number and/or passport (number, issuing state, expiry, optional MRZ)."""
     _locked_editable(session, application)
     national_id = _document_number(national_id, "national_id")
     passport_number = _document_number(passport_number, "passport_number")
     if not (national_id or passport_number):
-        raise InvalidApplication(_("Give your national identity number, your passport, or both."),
-                                 "national_id")
+        raise InvalidApplication("application.no_document", field="national_id")
     state = None
     if passport_number:
         state = country_code(passport_state, "passport_state")
         if passport_expiry is None:
-            raise InvalidApplication(_("Give the passport's expiry date."), "passport_expiry")
+            raise InvalidApplication("application.passport_expiry", field="passport_expiry")
     mrz_text = _text(mrz, "mrz", max_length=200, required=False, multiline=True)
     if mrz_text:
         if not passport_number:
-            raise InvalidApplication(_("The MRZ belongs to a passport: give its number too."), "mrz")
+            raise InvalidApplication("application.mrz_without_passport", field="mrz")
         mrz_text = check_mrz(application, mrz_text, passport_number=passport_number,
-                             passport_state=state, passport_expiry=passport_expiry).text
-    seal(application, "national_id_enc", national_id)
-    seal(application, "passport_number_enc", passport_number)
-    seal(application, "mrz_enc", mrz_text)
-    application.national_id_index = matching.document_index(national_id) if national_id else None
-    application.passport_index = matching.document_index(passport_number) if passport_number else None
+                             passport_state=state, passport_expiry=passport_expiry, cipher=cipher).text
+    seal(application, "national_id_enc", national_id, cipher=cipher)
+    seal(application, "passport_number_enc", passport_number, cipher=cipher)
+    seal(application, "mrz_enc", mrz_text, cipher=cipher)
+    application.national_id_index = matching.document_index(national_id, cipher=cipher) \
+        if national_id else None
+    application.passport_index = matching.document_index(passport_number, cipher=cipher) \
+        if passport_number else None
     application.passport_state = state
     application.passport_expiry = passport_expiry if passport_number else None
     _saved(session, application, actor, "documents")
@@ -205,30 +205,24 @@ def save_documents(session, application, *, actor, national_id, passport_number,
 
 def normalize_phone(phone, country):
     """E.164 form of a number valid in `country`; raises InvalidApplication (field "phone")."""
-    message = _("This is not a valid phone number in %(country)s. Include the area code, or "
-                "write it with + and the country code.", country=country_name(country))
+    refused = InvalidApplication("application.phone", field="phone", country=country_name(country))
     try:
         number = phonenumbers.parse(phone, country)
     except phonenumbers.NumberParseException:
-        raise InvalidApplication(message, "phone") from None
+        raise refused from None
     if not phonenumbers.is_valid_number_for_region(number, country):
-        raise InvalidApplication(message, "phone")
+        raise refused
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def country_name(code):
-    country = pycountry.countries.get(alpha_2=code or "")
-    return country.name if country else (code or "")
-
-
-def save_residence(session, application, *, actor, country, address, phone):
+def save_residence(session, application, *, actor, cipher, country, address, phone):
     """Country of residence (ISO 3166), address abroad and a phone number valid there."""
     _locked_editable(session, application)
     country = country_code(country, "country")
     address = _text(address, "address", max_length=500, multiline=True)
     phone = normalize_phone(_text(phone, "phone", max_length=40), country)
-    seal(application, "address_enc", address)
-    seal(application, "phone_enc", phone)
+    seal(application, "address_enc", address, cipher=cipher)
+    seal(application, "phone_enc", phone, cipher=cipher)
     if application.residence_country != country:
         application.consulate_id = None  # its consulate must be chosen again for the new country
     application.residence_country = country
@@ -237,8 +231,6 @@ def save_residence(session, application, *, actor, country, address, phone):
 
 def consulates_for(session, application):
     """The open consulates serving the application's country of residence."""
-    from ovote.consulates.services import consulates_serving
-
     return consulates_serving(session, application.residence_country) if application.residence_country else []
 
 
@@ -246,12 +238,11 @@ def save_consulate(session, application, *, actor, consulate_id):
     """The consulate that will verify the application: one serving the country of residence."""
     _locked_editable(session, application)
     if not application.residence_country:
-        raise InvalidApplication(_("Give your country of residence first."), "consulate")
+        raise InvalidApplication("application.residence_first", field="consulate")
     consulate = session.get(Consulate, consulate_id) if consulate_id else None
     if consulate is None or consulate not in consulates_for(session, application):
-        raise InvalidApplication(_("This consulate does not serve residents of %(country)s. Choose one "
-                                   "from the list.", country=country_name(application.residence_country)),
-                                 "consulate")
+        raise InvalidApplication("application.consulate_not_serving", field="consulate",
+                                 country=country_name(application.residence_country))
     application.consulate = consulate
     _saved(session, application, actor, "consulate")
 
@@ -261,25 +252,24 @@ def save_voting(session, application, *, actor, constituency_id, channel):
     _locked_editable(session, application)
     constituency = session.get(Constituency, constituency_id) if constituency_id else None
     if constituency is None:
-        raise InvalidApplication(_("Choose your home constituency from the list."), "constituency")
+        raise InvalidApplication("application.constituency", field="constituency")
     try:
         channel = VotingChannel(channel)
     except ValueError:
-        raise InvalidApplication(_("Choose how you would like to vote."), "channel") from None
+        raise InvalidApplication("application.channel", field="channel") from None
     application.constituency, application.voting_channel = constituency, channel
     _saved(session, application, actor, "voting")
 
 
-def save_document(session, application, *, actor, data):
-    """The scan or photo of the identity document: JPEG, PNG or PDF, judged by its content."""
+def save_document(session, application, *, actor, documents, data):
+    """The scan or photo of the identity document: JPEG, PNG or PDF, judged by its content.
+    `documents` is the DocumentStore the file goes to."""
     _locked_editable(session, application)
     try:
         documents.check_size(len(data))
-        media_type = documents.sniff(data)
-    except documents.DocumentRejected as exc:
-        error = InvalidApplication(exc.message, "document")
-        error.status = exc.status
-        raise error from None
+        media_type = sniff(data)
+    except DocumentRejected as exc:
+        raise InvalidApplication(exc.code, field="document", **exc.params) from None
     old, application.document_file = application.document_file, documents.store(data)
     documents.replace_when_committed(session, old=old, new=application.document_file)
     application.document_type, application.document_size = media_type, len(data)
@@ -307,7 +297,7 @@ def missing_steps(application):
     return [step for step in STEPS if step not in done]
 
 
-def submit(session, application, *, actor, now=None):
+def submit(session, application, *, actor, settings, cipher, mailer, now=None):
     """Send a complete application to its consulate, run the checks and tell the voter.
 
     Raises IncompleteApplication (naming the missing steps), InvalidApplication when
@@ -319,33 +309,32 @@ def submit(session, application, *, actor, now=None):
     missing = missing_steps(application)
     if missing:
         raise IncompleteApplication(missing)
-    person = details(application)
+    person = details(application, cipher=cipher)
     if person.mrz:
         check_mrz(application, person.mrz, passport_number=person.passport_number,
-                  passport_state=application.passport_state, passport_expiry=application.passport_expiry)
-    deadline = settings().deadline
+                  passport_state=application.passport_state, passport_expiry=application.passport_expiry,
+                  cipher=cipher)
+    deadline = settings.deadline
     if application.first_submitted_at is None and deadline is not None \
             and now >= deadline_closes_utc(deadline, application.consulate.timezone):
-        raise RegistrationClosed(_("The registration deadline (%(day)s) has passed.",
-                                   day=deadline.isoformat()))
+        raise RegistrationClosed(day=deadline.isoformat())
     application.submit(now)
     session.flush()
     record(session, actor=actor, action="application.submit", target=f"application:{application.id}",
            details={"consulate": application.consulate.code})
-    run_checks(session, application, actor=actor, now=now)
-    notifications.notify(session, application)
+    run_checks(session, application, actor=actor, settings=settings, cipher=cipher, now=now)
+    notifications.notify(session, application, mailer=mailer)
     return application
 
 
-def withdraw(session, application, *, actor):
+def withdraw(session, application, *, actor, mailer):
     """The voter takes the application back; raises ApplicationNotEditable if it is closed."""
     lock(session, application)
     was_on_register = application.state is ApplicationState.VERIFIED
     try:
         application.withdraw()
     except IllegalTransition:
-        raise ApplicationNotEditable(_("This application is %(state)s: it cannot be withdrawn.",
-                                       state=str(application.state.label).lower())) from None
-    sync_verified_documents(session, application)  # its document numbers are free again
+        raise ApplicationNotEditable("application.not_withdrawable",
+                                     state=application.state.in_sentence) from None
     record(session, actor=actor, action="application.withdraw", target=f"application:{application.id}")
-    notifications.notify(session, application, left_register=was_on_register)
+    notifications.notify(session, application, mailer=mailer, left_register=was_on_register)

@@ -61,7 +61,7 @@ def counts(session, election) -> dict:
     return {"entries": total, "counted": total - superseded, "superseded": superseded}
 
 
-def close_statement(session, election) -> dict:
+def close_statement(session, election, *, cipher) -> dict:
     """Sign the board's final state with the receipt key (§3.11).
 
     Call it in the transaction that closes the election, after the state has
@@ -72,7 +72,7 @@ def close_statement(session, election) -> dict:
                           .with_for_update().execution_options(populate_existing=True))
     fingerprint = bytes.fromhex(election.fingerprint)
     seq, value = (head.seq, bytes.fromhex(head.head)) if head else (0, chain_start(fingerprint))
-    return sign_close(receipt_key(election), fingerprint, seq, value)
+    return sign_close(receipt_key(election, cipher=cipher), fingerprint, seq, value)
 
 
 def search(session, election, text, limit=20):
@@ -90,7 +90,7 @@ def search(session, election, text, limit=20):
 
 
 @on_close
-def _sign_the_close(session, election):
+def _sign_the_close(session, election, *, cipher):
     """Hooked into the closing transaction (ovote.elections.timeline.close_election)."""
-    election.close_statement = close_statement(session, election)
+    election.close_statement = close_statement(session, election, cipher=cipher)
     session.flush()

@@ -69,9 +69,9 @@ class _Target:
     receipt_key: object
 
 
-def receipt_of(election, entry) -> dict:
+def receipt_of(election, entry, *, cipher) -> dict:
     """The receipt of a board entry (Ed25519 is deterministic: always the same bytes)."""
-    return _receipt(receipt_key(election), election.fingerprint, entry)
+    return _receipt(receipt_key(election, cipher=cipher), election.fingerprint, entry)
 
 
 def _receipt(key, fingerprint, entry) -> dict:
@@ -81,7 +81,7 @@ def _receipt(key, fingerprint, entry) -> dict:
     )
 
 
-def cast(session, *, election, ballot, now=None) -> CastResult:
+def cast(session, *, election, ballot, cipher, now=None) -> CastResult:
     """Validate and append `ballot` (parsed with `canonical.parse_json`).
 
     Returns the receipt and whether a new entry was made (False: the very same
@@ -91,7 +91,8 @@ def cast(session, *, election, ballot, now=None) -> CastResult:
     if not accepting(election, now):
         raise ElectionNotOpen()
     material = material_of(election)
-    target = _Target(election.id, election.fingerprint, material.max_revotes, receipt_key(election))
+    target = _Target(election.id, election.fingerprint, material.max_revotes,
+                     receipt_key(election, cipher=cipher))
     try:
         unit = material.units.get(ballot_unit(ballot))
         if unit is None:

@@ -23,7 +23,7 @@ VOTERS = [
 ]
 
 
-def load(session, password_hash):
+def load(session, password_hash, *, cipher):
     """Create the open election `demo-vote` (units PAR-S1 and LON-S1, for the NORTH
     constituency) and its verified voters, unless it exists."""
     if session.scalar(select(Election).where(Election.slug == SLUG)) is not None:
@@ -31,15 +31,15 @@ def load(session, password_hash):
     north = constituency_by_code(session, "NORTH")
     consulates = {code: consulate_by_code(session, code) for code in ("PAR", "LON")}
     build_open_election(session, slug=SLUG, consulates=list(consulates.values()),
-                        constituency=north)
+                        constituency=north, cipher=cipher)
     for email, given, surname, born, code in VOTERS:
         if session.scalar(select(User).where(User.email == email)) is not None:
             continue
         voter = make_verified_voter(session, email=email, password_hash=password_hash,
                                     consulate=consulates[code], constituency=north, birth_date=born)
         application = session.scalar(select(Application).where(Application.voter_id == voter.id))
-        seal(application, "given_names_enc", given)
-        seal(application, "surname_enc", surname)
+        seal(application, "given_names_enc", given, cipher=cipher)
+        seal(application, "surname_enc", surname, cipher=cipher)
     session.flush()
     return True
 

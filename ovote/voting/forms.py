@@ -1,14 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, Regexp
+
+from ovote.form_input import Form
 
 #: a receipt is about 400 bytes; a pasted or uploaded one may carry some white space
 RECEIPT_LIMIT = 4096
 
 
-class BoardSearchForm(FlaskForm):
+class BoardSearchForm(Form):
     """The board page's search and paging: a GET form, no CSRF token."""
 
     class Meta:
@@ -21,7 +22,7 @@ class BoardSearchForm(FlaskForm):
     after = IntegerField(validators=[Optional(), NumberRange(min=0, max=2**31 - 1)], default=0)
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(Form):
     """A receipt to check. No CSRF token: the check changes nothing, and the page keeps
     no session (the server must not learn who checks which receipt)."""
 

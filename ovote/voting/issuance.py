@@ -55,7 +55,7 @@ def _digest(blinded_msg: bytes) -> str:
     return hashlib.sha256(blinded_msg).hexdigest()
 
 
-def issue(session, *, election, voter, blinded_msg: bytes, now=None):
+def issue(session, *, election, voter, blinded_msg: bytes, cipher, now=None):
     """Sign `blinded_msg` for `voter`; returns ``(unit, blind_sig, created)``.
 
     `created` is False for a retried identical request (same signature).
@@ -69,7 +69,7 @@ def issue(session, *, election, voter, blinded_msg: bytes, now=None):
     if not verdict.eligible:
         raise NotEligible(reason=verdict.reason)
     unit = verdict.unit
-    key = unit_signing_key(election, unit)
+    key = unit_signing_key(election, unit, cipher=cipher)
     if len(blinded_msg) != (key.key_size + 7) // 8 or int.from_bytes(blinded_msg, "big") >= \
             key.private_numbers().public_numbers.n:
         raise BadBlindedMessage()

@@ -10,15 +10,11 @@ import json
 import threading
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ovote.crypto import blindrsa
 from ovote.crypto.group import Point
-from ovote.personal_data import cipher
-
-UNIT_CONTEXT = "reporting_unit.private_key"
-RECEIPT_CONTEXT = "election.receipt_key"
+from ovote.elections.keys import receipt_signing_key, unit_private_key
 
 
 @dataclass(frozen=True)
@@ -63,24 +59,24 @@ def material_of(election) -> ElectionMaterial:
     return material
 
 
-def unit_signing_key(election, unit_row):
-    """The unit's RSA private key, unsealed once per process."""
+def unit_signing_key(election, unit_row, *, cipher):
+    """The unit's RSA private key, unsealed with `cipher` (a DataCipher) once per process."""
     key = (election.fingerprint, unit_row.code)
     found = _unit_keys.get(key)
     if found is None:
-        der = cipher().open(unit_row.private_key_enc, context=UNIT_CONTEXT)
-        found = serialization.load_der_private_key(der, password=None)
+        found = unit_private_key(unit_row, cipher=cipher)
         with _lock:
             _unit_keys[key] = found
     return found
 
 
-def receipt_key(election) -> Ed25519PrivateKey:
-    """The election's Ed25519 receipt key, unsealed once per process."""
+def receipt_key(election, *, cipher) -> Ed25519PrivateKey:
+    """The election's Ed25519 receipt key, unsealed with `cipher` once per process."""
     found = _receipt_keys.get(election.fingerprint)
     if found is None:
-        seed = cipher().open(election.receipt_key_enc, context=RECEIPT_CONTEXT)
-        found = Ed25519PrivateKey.from_private_bytes(seed)
+        # The elections domain keeps it as a PyNaCl key; ovote.crypto.board signs with
+        # `cryptography`'s (same Ed25519 seed, same deterministic signatures).
+        found = Ed25519PrivateKey.from_private_bytes(bytes(receipt_signing_key(election, cipher=cipher)))
         with _lock:
             _receipt_keys[election.fingerprint] = found
     return found

@@ -1,6 +1,6 @@
 """Checking a voter's receipt on the server's own board (the "check my receipt" page).
 
-The page is served without the session cookie (`ovote.app.COOKIELESS_PATHS`) and
+The page is served without the session cookie (`ovote.serving.COOKIELESS_PATHS`) and
 logs nothing: whoever checks a receipt is not known to the server, so checking
 cannot tie a voter to a ballot.
 """

@@ -22,8 +22,7 @@ from ovote.crypto.tokens import UNIT_KEY_BITS
 from ovote.elections.models import (BallotStyle, BallotStyleConstituency, BallotStyleContest,
                                     Contest, ContestOption, Election, ElectionState,
                                     ElectionTrustee, ReportingUnit)
-from ovote.personal_data import cipher
-from ovote.voting.material import RECEIPT_CONTEXT, UNIT_CONTEXT
+from ovote.elections.keys import RECEIPT_CONTEXT, UNIT_CONTEXT
 
 #: two contests, as (code, labels, options, min, max)
 DEFAULT_CONTESTS = (
@@ -43,20 +42,20 @@ class OpenElection:
     units: dict  # unit code -> ReportingUnit
 
 
-def _seal_rsa(key):
+def _seal_rsa(key, cipher):
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    return cipher().seal(der, context=UNIT_CONTEXT)
+    return cipher.seal(der, context=UNIT_CONTEXT)
 
 
 def build_open_election(session, *, slug, consulates, constituency, trustee=None,
                         contests=DEFAULT_CONTESTS, unit_keys=None, max_revotes=20,
                         min_unit_ballots=1, election_day=None, state=ElectionState.OPEN,
-                        now=None) -> OpenElection:
+                        cipher, now=None) -> OpenElection:
     """An election with `contests` on one ballot style given to `constituency`, a unit
     per consulate, frozen with a real definition and opened (or left at `state`:
     FROZEN, OPEN or CLOSED). `unit_keys` are RSA private keys to reuse, one per
-    consulate. Flushes; the caller commits. Needs an app context (data keys)."""
+    consulate; `cipher` (a DataCipher) seals the private keys. Flushes; the caller commits."""
     now = now or utcnow()
     election = Election(
         slug=slug, title={"en": f"Election {slug}", "fr": f"Élection {slug}"}, timezone="UTC",
@@ -87,7 +86,7 @@ def build_open_election(session, *, slug, consulates, constituency, trustee=None
         numbers = blindrsa.public_key_to_dict(key.public_key())
         unit = ReportingUnit(election=election, code=f"{consulate.code}-{style.code}",
                              consulate=consulate, ballot_style=style, rsa_n=numbers["n"],
-                             rsa_e=numbers["e"], private_key_enc=_seal_rsa(key))
+                             rsa_e=numbers["e"], private_key_enc=_seal_rsa(key, cipher))
         session.add(unit)
         units[unit.code] = (unit, key)
     session.flush()
@@ -113,7 +112,7 @@ def build_open_election(session, *, slug, consulates, constituency, trustee=None
     election.freeze(
         definition=canonical_json(definition), fingerprint=election_fingerprint(definition).hex(),
         ceremony_proofs=[{"trustee": 1, "proofs": [p.to_dict() for p in commitment.proofs]}],
-        receipt_key_enc=cipher().seal(seed, context=RECEIPT_CONTEXT), now=now)
+        receipt_key_enc=cipher.seal(seed, context=RECEIPT_CONTEXT), now=now)
     if state in (ElectionState.OPEN, ElectionState.CLOSED):
         election.open(now)
     if state is ElectionState.CLOSED:

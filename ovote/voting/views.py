@@ -1,7 +1,7 @@
 """Voting's web pages: the bulletin board, "check my receipt", and the voter's Vote page.
 
 The board and receipt pages are public and served without the session cookie
-(`ovote.app.COOKIELESS_PATHS`): a search or a check must not be tied to a login.
+(`ovote.serving.COOKIELESS_PATHS`): a search or a check must not be tied to a login.
 """
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user

@@ -62,7 +62,7 @@ def test_totp_without_password_step_goes_back_to_login(client, factory):
     assert client.get("/auth/totp/enrol").headers["Location"].endswith("/auth/login")
 
 
-def test_enrolment_at_first_login(app, client, factory, db_session):
+def test_enrolment_at_first_login(app, client, factory, db_session, cipher):
     user = factory.user(Role.OFFICIAL)
     user.totp_secret_enc = None
     db_session.commit()
@@ -78,13 +78,12 @@ def test_enrolment_at_first_login(app, client, factory, db_session):
     response = send_code(client, "/auth/totp/enrol", pyotp.TOTP(secret).now())
     assert response.status_code == 303
     assert user.totp_enrolled
-    with app.app_context():
-        assert totp.secret_of(user) == secret
+    assert totp.secret_of(user, cipher=cipher) == secret
     assert secret not in user.totp_secret_enc  # sealed at rest
     assert db_session.query(AuditEvent).filter_by(action="account.totp_enrolled").count() == 1
 
 
-def test_an_enrolment_finished_meanwhile_elsewhere_is_kept(app, client, factory, db_session):
+def test_an_enrolment_finished_meanwhile_elsewhere_is_kept(client, factory, db_session, cipher):
     """A second window that reaches enrolment after the first finished keeps nothing
     of its own secret: it is sent to the code page with a message."""
     user = factory.user(Role.OFFICIAL)
@@ -95,13 +94,11 @@ def test_an_enrolment_finished_meanwhile_elsewhere_is_kept(app, client, factory,
     with client.session_transaction() as sess:
         secret = sess["totp_enrol_secret"]
     kept = pyotp.random_base32()
-    with app.test_request_context():
-        totp.enrol(db_session, user, kept, pyotp.TOTP(kept).now())  # the other window
-        with pytest.raises(totp.TotpAlreadyEnrolled):
-            totp.enrol(db_session, user, secret, pyotp.TOTP(secret).now())
+    totp.enrol(db_session, user, kept, pyotp.TOTP(kept).now(), cipher=cipher)  # the other window
+    with pytest.raises(totp.TotpAlreadyEnrolled):
+        totp.enrol(db_session, user, secret, pyotp.TOTP(secret).now(), cipher=cipher)
     assert client.get("/auth/totp/enrol").headers["Location"].endswith("/auth/totp")
-    with app.app_context():
-        assert totp.secret_of(user) == kept
+    assert totp.secret_of(user, cipher=cipher) == kept
 
 
 @pytest.mark.parametrize("code", ["١٢٣٤٥٦", "１２３４５６", "²²²²²²", "12a456"])
@@ -121,15 +118,16 @@ def test_codes_that_are_not_six_ascii_digits_are_wrong_codes(client, factory, db
         assert user.failed_logins == 1
 
 
-def test_codes_from_adjacent_steps_are_accepted_but_not_older_ones(app, factory, db_session):
-    with app.test_request_context():
-        secret = pyotp.random_base32()
-        user = factory.user(Role.AUDITOR, totp_secret=secret)
-        now = time.time()
-        previous = pyotp.TOTP(secret).at(now - 30)
-        totp.verify(db_session, user, previous, now=now)
-        with pytest.raises(totp.TotpInvalid):
-            totp.verify(db_session, user, pyotp.TOTP(secret).at(now - 120), now=now + 60)
+def test_codes_from_adjacent_steps_are_accepted_but_not_older_ones(factory, db_session, runtime):
+    """No request is needed to run the rule: the collaborators are arguments."""
+    secret = pyotp.random_base32()
+    user = factory.user(Role.AUDITOR, totp_secret=secret)
+    now = time.time()
+    previous = pyotp.TOTP(secret).at(now - 30)
+    collaborators = dict(settings=runtime.settings, cipher=runtime.cipher)
+    totp.verify(db_session, user, previous, now=now, **collaborators)
+    with pytest.raises(totp.TotpInvalid):
+        totp.verify(db_session, user, pyotp.TOTP(secret).at(now - 120), now=now + 60, **collaborators)
 
 
 def wrong_code(secret):

@@ -4,7 +4,7 @@ import pytest
 
 from ovote.accounts.models import Role
 from ovote.audit.models import AuditEvent
-from ovote.audit.services import GENESIS, record, verify_chain
+from ovote.audit.services import GENESIS, record, record_view, verify_chain
 from tests.conftest import csrf_token
 
 
@@ -140,3 +140,16 @@ def test_a_rewritten_event_at_an_anchor_is_named(chain, db_session):
 def test_malformed_anchors_are_refused(app, chain, anchor):
     result = app.test_cli_runner().invoke(args=["audit", "verify", "--anchor", anchor])
     assert result.exit_code == 2 and "is not SEQ:HASH" in result.output
+
+
+def test_a_recorded_view_never_commits_a_half_applied_change(db_session, factory):
+    """A service that flushed part of a change before refusing it leaves that part in the
+    session; the view's audit event is committed without it."""
+    user = factory.user(Role.VOTER)
+    user.locale = "fr"
+    db_session.flush()  # as a service does before it refuses
+    record_view(db_session, actor=user, action="test.view", target=f"user:{user.id}", shown=1)
+    db_session.expire_all()
+    assert user.locale is None
+    event = db_session.query(AuditEvent).filter_by(action="test.view").one()
+    assert event.details == '{"shown":1}'

@@ -13,15 +13,15 @@ def add(client, **data):
 
 def test_commissioner_adds_a_constituency(client, factory, login_as, db_session):
     login_as(factory.user(Role.COMMISSIONER))
-    response = add(client, code="north-east", name="North-East")
+    response = add(client, code="northeast", name="North-East")
     assert response.status_code == 303
-    assert db_session.query(Constituency).filter_by(code="NORTH-EAST").one().name == "North-East"
-    assert "NORTH-EAST" in client.get("/constituencies/").get_data(as_text=True)
+    assert db_session.query(Constituency).filter_by(code="NORTHEAST").one().name == "North-East"
+    assert "NORTHEAST" in client.get("/constituencies/").get_data(as_text=True)
     assert db_session.query(AuditEvent).filter_by(action="constituency.create").count() == 1
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"code": "A B", "name": "Spaced"}, "The code must be 1 to 16 letters, digits or dashes."),
+    ({"code": "A B", "name": "Spaced"}, "The code must be 1 to 16 letters A to Z or digits 0 to 9."),
     ({"code": "NORTH", "name": "Again"}, "Another constituency already uses the code NORTH."),
     ({"code": "", "name": "No code"}, "This field is required."),
     ({"code": "X" * 17, "name": "Long"}, "Field cannot be longer than 16 characters."),

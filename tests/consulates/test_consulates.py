@@ -32,7 +32,7 @@ def test_commissioner_creates_a_consulate(client, factory, login_as, db_session)
     ({"served": []}, "A consulate must serve at least one country."),
     ({"host_country": "ZZ"}, "ZZ is not an ISO 3166 country code."),
     ({"timezone": "Mars/Olympus"}, "Mars/Olympus is not a known time zone"),
-    ({"code": "L!"}, "The code must be 2 to 8 letters or digits."),
+    ({"code": "L!"}, "The code must be 2 to 8 letters A to Z or digits 0 to 9."),
     ({"code": "PAR"}, "Another consulate already uses the code PAR."),
     ({"name": ""}, "This field is required."),
 ])

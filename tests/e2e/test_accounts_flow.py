@@ -31,16 +31,17 @@ def test_voter_signs_up_confirms_and_logs_in(browser_page, live_server):
 
 
 def test_commissioner_logs_in_with_password_and_totp(browser_page, live_server):
-    from ovote.accounts import services
+    from ovote.accounts.staff import create_staff
+    from ovote.accounts.totp import sealed_secret
+    from ovote.runtime import runtime
 
     secret = pyotp.random_base32()
-    with live_server.app.test_request_context():
-        user = services.create_staff(db.session, actor="cli", email="chair@example.org",
-                                     role=Role.COMMISSIONER, password=PASSWORD)
-        from ovote.accounts.totp import _CONTEXT
-        from ovote.personal_data import cipher
-
-        user.totp_secret_enc = cipher().seal(secret, context=_CONTEXT)
+    rt = runtime(live_server.app)
+    with live_server.app.app_context():  # the app's database session
+        user = create_staff(db.session, actor="cli", email="chair@example.org", role=Role.COMMISSIONER,
+                            password=PASSWORD, settings=rt.settings, passwords=rt.passwords,
+                            cipher=rt.cipher, mailer=rt.mailer)
+        user.totp_secret_enc = sealed_secret(secret, cipher=rt.cipher)
         db.session.commit()
 
     page = browser_page

@@ -7,15 +7,15 @@ import pyotp
 from PIL import Image
 from playwright.sync_api import expect
 
-from ovote.accounts import services as accounts
 from ovote.accounts.models import Role
-from ovote.accounts.totp import _CONTEXT
+from ovote.accounts.staff import create_staff
+from ovote.accounts.totp import sealed_secret
 from ovote.consulates.services import create_consulate, create_constituency
 from ovote.extensions import db
-from ovote.personal_data import cipher
 from ovote.registration.matching import document_index
-from ovote.registration.models import Citizenship, RegistryEntry
 from ovote.registration.personal import seal
+from ovote.registration.registry_models import Citizenship, RegistryEntry
+from ovote.runtime import runtime
 from tests.e2e.conftest import fits_the_screen
 from tests.registration.conftest import passport_mrz
 
@@ -28,19 +28,22 @@ SHOTS = os.environ.get("OVOTE_SCREENSHOTS")  # a folder to keep screenshots of e
 def prepare(live_server):
     """A consulate serving France, a constituency, the voter's civil-registry row, an official."""
     secret = pyotp.random_base32()
-    with live_server.app.test_request_context():
+    rt = runtime(live_server.app)
+    with live_server.app.app_context():  # the app's database session
         consulate = create_consulate(db.session, actor="cli", code="RGP", name="Registration test post",
                                      city="Paris", host_country="FR", timezone="Europe/Paris", served=["FR"])
         constituency = create_constituency(db.session, actor="cli", code="RIVER", name="River constituency")
-        entry = RegistryEntry(document_index=document_index("RB1234567"), birth_date=date(1992, 5, 17),
-                              citizenship=Citizenship.CITIZEN, disqualified=False, constituency=constituency)
-        seal(entry, "document_number_enc", "RB1234567")
-        seal(entry, "surname_enc", "Ferreira")
-        seal(entry, "given_names_enc", "Rosa")
+        entry = RegistryEntry(document_index=document_index("RB1234567", cipher=rt.cipher),
+                              birth_date=date(1992, 5, 17), citizenship=Citizenship.CITIZEN,
+                              disqualified=False, constituency=constituency)
+        seal(entry, "document_number_enc", "RB1234567", cipher=rt.cipher)
+        seal(entry, "surname_enc", "Ferreira", cipher=rt.cipher)
+        seal(entry, "given_names_enc", "Rosa", cipher=rt.cipher)
         db.session.add(entry)
-        official = accounts.create_staff(db.session, actor="cli", email=OFFICIAL, role=Role.OFFICIAL,
-                                         consulate=consulate, password=PASSWORD)
-        official.totp_secret_enc = cipher().seal(secret, context=_CONTEXT)
+        official = create_staff(db.session, actor="cli", email=OFFICIAL, role=Role.OFFICIAL,
+                                consulate=consulate, password=PASSWORD, settings=rt.settings,
+                                passwords=rt.passwords, cipher=rt.cipher, mailer=rt.mailer)
+        official.totp_secret_enc = sealed_secret(secret, cipher=rt.cipher)
         db.session.commit()
     return secret
 

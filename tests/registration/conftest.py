@@ -11,8 +11,10 @@ from ovote.accounts.models import Role
 from ovote.consulates.models import Constituency
 from ovote.registration import services
 from ovote.registration.matching import document_index
-from ovote.registration.models import ApplicationState, Citizenship, RegistryEntry
+from ovote.registration.models import ApplicationState
+from ovote.registration.registry_models import Citizenship, RegistryEntry
 from ovote.registration.personal import seal
+from ovote.runtime import runtime
 from tests.conftest import csrf_token
 
 PERSON = dict(surname="Silva", given_names="Ana Maria", birth_date=date(1990, 1, 15),
@@ -36,15 +38,6 @@ def passport_mrz(surname="Silva", given_names="Ana Maria", number="CA1234567", s
     return str(TD3CodeGenerator("P", state, surname, given_names, number, state, birth, "F", expiry))
 
 
-def in_context(method):
-    """Run a factory method inside a request context (services need the app: keys, mail, URLs)."""
-    def wrapped(self, *args, **kwargs):
-        with self.app.test_request_context():
-            return method(self, *args, **kwargs)
-
-    return wrapped
-
-
 class RegistrationFactory:
     def __init__(self, app, factory, session):
         self.app, self.base, self.session = app, factory, session
@@ -57,21 +50,20 @@ class RegistrationFactory:
             self.session.commit()
         return found
 
-    @in_context
     def registry_entry(self, document_number="CA1234567", surname="Silva", given_names="Ana Maria",
                        birth_date=date(1990, 1, 15), citizenship=Citizenship.CITIZEN,
                        disqualified=False, constituency=None):
-        entry = RegistryEntry(document_index=document_index(document_number), birth_date=birth_date,
-                              citizenship=citizenship, disqualified=disqualified,
+        cipher = runtime(self.app).cipher
+        entry = RegistryEntry(document_index=document_index(document_number, cipher=cipher),
+                              birth_date=birth_date, citizenship=citizenship, disqualified=disqualified,
                               constituency=constituency or self.constituency())
-        seal(entry, "document_number_enc", document_number)
-        seal(entry, "surname_enc", surname)
-        seal(entry, "given_names_enc", given_names)
+        seal(entry, "document_number_enc", document_number, cipher=cipher)
+        seal(entry, "surname_enc", surname, cipher=cipher)
+        seal(entry, "given_names_enc", given_names, cipher=cipher)
         self.session.add(entry)
         self.session.commit()
         return entry
 
-    @in_context
     def application(self, voter=None, consulate=None, state=ApplicationState.SUBMITTED, *,
                     person=None, documents=None, residence=None, document=None, constituency=None,
                     channel="online"):
@@ -79,16 +71,21 @@ class RegistrationFactory:
         voter = voter or self.base.user(Role.VOTER)
         residence = {**RESIDENCE, **(residence or {})}
         consulate = consulate or self.base.consulate(served=(residence["country"],))
+        rt = runtime(self.app)
         application = services.start_application(self.session, voter=voter)
-        services.save_identity(self.session, application, actor=voter, **{**PERSON, **(person or {})})
-        services.save_documents(self.session, application, actor=voter, **{**DOCUMENTS, **(documents or {})})
-        services.save_residence(self.session, application, actor=voter, **residence)
+        services.save_identity(self.session, application, actor=voter, cipher=rt.cipher,
+                               **{**PERSON, **(person or {})})
+        services.save_documents(self.session, application, actor=voter, cipher=rt.cipher,
+                                **{**DOCUMENTS, **(documents or {})})
+        services.save_residence(self.session, application, actor=voter, cipher=rt.cipher, **residence)
         services.save_consulate(self.session, application, actor=voter, consulate_id=consulate.id)
         services.save_voting(self.session, application, actor=voter,
                              constituency_id=(constituency or self.constituency()).id, channel=channel)
-        services.save_document(self.session, application, actor=voter, data=document or image_bytes())
+        services.save_document(self.session, application, actor=voter, documents=rt.documents,
+                               data=document or image_bytes())
         if state is not ApplicationState.DRAFT:
-            services.submit(self.session, application, actor=voter)
+            services.submit(self.session, application, actor=voter, settings=rt.settings,
+                            cipher=rt.cipher, mailer=rt.mailer)
         self.session.commit()
         return application
 
@@ -96,12 +93,6 @@ class RegistrationFactory:
 @pytest.fixture
 def reg(app, factory, db_session):
     return RegistrationFactory(app, factory, db_session)
-
-
-@pytest.fixture
-def in_request(app):
-    """`with in_request(): ...` runs service code as a request would (keys, mail, URLs)."""
-    return app.test_request_context
 
 
 def post(client, url, data, form_url=None, **kwargs):

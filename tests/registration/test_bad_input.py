@@ -136,8 +136,8 @@ def test_a_50_megabyte_upload_is_refused_with_413(client, db_session, draft, app
 
 
 def test_a_file_over_the_document_limit_but_under_the_request_limit_is_refused(client, db_session,
-                                                                                draft, app, monkeypatch):
-    monkeypatch.setitem(app.config, "DOCUMENT_MAX_BYTES", 1024 * 1024)
+                                                                                draft, reconfigure):
+    reconfigure(DOCUMENT_MAX_BYTES=1024 * 1024)
     before = snapshot(db_session, draft)
     response = upload(client, image_bytes("PNG") + b"\0" * (1024 * 1024), "big.png")
     assert response.status_code == 413

@@ -51,16 +51,16 @@ def test_two_registry_rows_of_the_same_person_pass(db_session, reg):
 
 
 def test_the_same_document_at_another_consulate_fails_and_a_withdrawn_one_does_not(db_session, reg, factory,
-                                                                                   in_request):
+                                                                                   runtime):
     london = factory.consulate(code="LON", served=("GB",), host_country="GB")
     earlier = reg.application(consulate=london, residence={"country": "GB", "phone": "020 7946 0018"})
     application = reg.application()
     assert outcomes(application)["unique_document"] is CheckOutcome.FAIL
     assert {c.rule: c.params for c in application.checks}["unique_document"] == \
         '{"elsewhere": 1, "here": "0"}'
-    with in_request():
-        services.withdraw(db_session, earlier, actor=earlier.voter)
-        checks.run_checks(db_session, application, actor="test")
+    services.withdraw(db_session, earlier, actor=earlier.voter, mailer=runtime.mailer)
+    checks.run_checks(db_session, application, actor="test", settings=runtime.settings,
+                      cipher=runtime.cipher)
     assert outcomes(application)["unique_document"] is CheckOutcome.PASS
 
 
@@ -76,16 +76,16 @@ def test_the_same_name_and_birth_date_anywhere_is_flagged_for_review(db_session,
     assert outcomes(other)["unique_person"] is CheckOutcome.PASS
 
 
-def test_age_and_home_country_follow_the_configuration(db_session, reg, app, monkeypatch):
-    monkeypatch.setitem(app.config, "REFERENCE_DATE", date(2008, 1, 14))
+def test_age_and_home_country_follow_the_configuration(db_session, reg, reconfigure):
+    reconfigure(REFERENCE_DATE=date(2008, 1, 14))
     application = reg.application()
     assert outcomes(application)["minimum_age"] is CheckOutcome.FAIL
-    monkeypatch.setitem(app.config, "REFERENCE_DATE", date(2008, 1, 15))
-    monkeypatch.setitem(app.config, "HOME_COUNTRY", "FR")
+    reconfigure(REFERENCE_DATE=date(2008, 1, 15))
+    reconfigure(HOME_COUNTRY="FR")
     second = reg.application(documents={"passport_number": "CB7654321"})
     assert outcomes(second)["minimum_age"] is CheckOutcome.PASS
     assert outcomes(second)["resident_abroad"] is CheckOutcome.FAIL
-    monkeypatch.setitem(app.config, "MINIMUM_AGE", 40)
+    reconfigure(MINIMUM_AGE=40)
     third = reg.application(documents={"passport_number": "CC1111111"})
     assert outcomes(third)["minimum_age"] is CheckOutcome.FAIL
 
@@ -96,13 +96,13 @@ def test_an_expired_passport_fails(db_session, reg):
 
 
 @pytest.mark.parametrize("timezone_name, valid", [("America/New_York", True), ("Europe/Paris", False)])
-def test_expiry_and_age_are_judged_on_the_consulates_day(app, db_session, reg, timezone_name, valid):
+def test_expiry_and_age_are_judged_on_the_consulates_day(runtime, db_session, reg, timezone_name, valid):
     """At 02:00 UTC on 1 March it is still 28 February in New York: a passport valid
     until the 28th is valid there, and no longer in Paris."""
     application = reg.application(documents={"passport_expiry": date(2026, 2, 28)})
     application.consulate.timezone = timezone_name
-    with app.test_request_context():
-        facts = checks.gather_facts(db_session, application, now=datetime(2026, 3, 1, 2, 0))
+    facts = checks.gather_facts(db_session, application, settings=runtime.settings, cipher=runtime.cipher,
+                                now=datetime(2026, 3, 1, 2, 0))
     assert facts.today == (date(2026, 2, 28) if valid else date(2026, 3, 1))
     outcome = rules.document_not_expired(facts).outcome
     assert outcome is (CheckOutcome.PASS if valid else CheckOutcome.FAIL)
@@ -114,10 +114,10 @@ def test_the_deadline_is_the_end_of_the_day_in_the_consulates_time_zone():
     assert checks.deadline_closes_utc(date(2026, 1, 31), "America/New_York") == datetime(2026, 2, 1, 5, 0)
 
 
-def test_a_first_submission_after_the_deadline_is_refused(client, db_session, reg, app, login_as,
-                                                          monkeypatch):
+def test_a_first_submission_after_the_deadline_is_refused(client, db_session, reg, login_as,
+                                                          reconfigure):
     application = reg.application(state=ApplicationState.DRAFT)
-    monkeypatch.setitem(app.config, "REGISTRATION_DEADLINE", utcnow().date() - timedelta(days=2))
+    reconfigure(REGISTRATION_DEADLINE=utcnow().date() - timedelta(days=2))
     login_as(application.voter)
     response = post(client, "/register/review", {"declaration": "y"})
     assert response.status_code == 403
@@ -127,13 +127,13 @@ def test_a_first_submission_after_the_deadline_is_refused(client, db_session, re
 
 def test_a_resubmission_after_the_deadline_keeps_the_first_submission_date(client, db_session, reg, app,
                                                                          login_as, login_as_official,
-                                                                         monkeypatch):
-    monkeypatch.setitem(app.config, "REGISTRATION_DEADLINE", utcnow().date() + timedelta(days=2))
+                                                                         reconfigure):
+    reconfigure(REGISTRATION_DEADLINE=utcnow().date() + timedelta(days=2))
     application = reg.application()
     login_as_official(application.consulate)
     url = f"/applications/{application.id}"
     post(client, f"{url}/decision", {"action": "request_info", "reason": "address_unclear"}, form_url=url)
-    monkeypatch.setitem(app.config, "REGISTRATION_DEADLINE", utcnow().date() - timedelta(days=2))
+    reconfigure(REGISTRATION_DEADLINE=utcnow().date() - timedelta(days=2))
     application.first_submitted_at -= timedelta(days=10)
     db_session.commit()
     login_as(application.voter)
@@ -156,11 +156,11 @@ def test_personal_data_is_encrypted_at_rest(db_session, reg, app):
     assert not str(stored.resolve()).startswith(str(Path(app.static_folder).resolve()))
 
 
-def test_a_sealed_value_does_not_open_in_another_column(db_session, reg, app):
+def test_a_sealed_value_does_not_open_in_another_column(db_session, reg, cipher):
     from ovote.personal_data import DataKeyError
     from ovote.registration.personal import unseal
 
     application = reg.application()
     application.given_names_enc = application.surname_enc
-    with app.test_request_context(), pytest.raises(DataKeyError):
-        unseal(application, "given_names_enc")
+    with pytest.raises(DataKeyError):
+        unseal(application, "given_names_enc", cipher=cipher)

@@ -1,6 +1,7 @@
 """`ovote constituency ...` and the register's part of `ovote demo`."""
 from ovote.consulates.models import Constituency
-from ovote.registration.models import Application, ApplicationState, CheckOutcome, RegistryEntry
+from ovote.registration.models import Application, ApplicationState, CheckOutcome
+from ovote.registration.registry_models import RegistryEntry
 
 
 def run(app, *args):
@@ -13,7 +14,7 @@ def test_constituencies_are_added_and_listed(app, db_session):
     again = run(app, "constituency", "add", "NORTH", "Another")
     assert again.exit_code == 1 and "Another constituency already uses the code NORTH" in again.output
     bad = run(app, "constituency", "add", "no spaces", "Bad")
-    assert bad.exit_code == 1 and "1 to 16 letters, digits or dashes" in bad.output
+    assert bad.exit_code == 1 and "1 to 16 letters A to Z or digits 0 to 9" in bad.output
     listing = run(app, "constituency", "list")
     assert "NORTH" in listing.output and "Northern constituency" in listing.output
     assert db_session.query(Constituency).count() == 1

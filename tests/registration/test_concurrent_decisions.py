@@ -36,7 +36,7 @@ def test_simultaneous_decisions_leave_one_decision(committing_app):
         application = registration.application(voter=base._user(Role.VOTER), consulate=paris)
         application_id = application.id
         who = [SimpleNamespace(session_token=o.session_token) for o in officials]
-        app.extensions["ovote_outbox"] = []
+        app.extensions["ovote_outbox"].clear()
         db.session.remove()
     posts = []
     for index, official in enumerate(who):

@@ -10,9 +10,9 @@ from ovote.accounts import totp
 from ovote.accounts.models import Role, User
 from ovote.key_rotation import sealed_columns
 from ovote.personal_data import DataCipher, key_id
-from ovote.registration import documents
 from ovote.registration.models import Application, ApplicationState
 from ovote.registration.personal import details, seal, unseal
+from ovote.runtime import runtime
 from tests.registration.conftest import PDF
 
 
@@ -22,18 +22,11 @@ def new_key():
 
 
 @pytest.fixture
-def key_ring(app, tmp_path, monkeypatch):
+def key_ring(app, tmp_path, reconfigure):
     """Set OVOTE_DATA_KEYS for the test (the cipher is rebuilt), and restore it afterwards.
     Documents go to a folder of the test's own, so that only its files are rotated."""
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
-    original = app.config["DATA_KEYS"]
-
-    def use(keys):
-        app.config["DATA_KEYS"] = keys
-        app.extensions.pop("ovote_cipher", None)
-
-    yield use
-    use(original)
+    reconfigure(UPLOAD_DIR=str(tmp_path / "uploads"))
+    return lambda keys: reconfigure(DATA_KEYS=keys)
 
 
 @pytest.fixture
@@ -60,8 +53,9 @@ def rotate(app, *args):
 def test_rotation_reencrypts_everything_and_the_old_key_can_then_go(app, db_session, key_ring,
                                                                      sealed_data):
     staff, entry, submitted, draft = sealed_data
-    with app.test_request_context():
-        before = details(submitted), unseal(entry, "surname_enc"), documents.load(submitted.document_file)
+    rt = runtime(app)
+    before = (details(submitted, cipher=rt.cipher), unseal(entry, "surname_enc", cipher=rt.cipher),
+              rt.documents.load(submitted.document_file))
     old = app.config["DATA_KEYS"]
     raw, encoded = new_key()
     key_ring(f"{encoded},{old}")
@@ -86,12 +80,11 @@ def test_rotation_reencrypts_everything_and_the_old_key_can_then_go(app, db_sess
     again = rotate(app)
     assert again.exit_code == 0 and "re-encrypted 0 value(s)" in again.output
 
-    key_ring(encoded)  # the old key is dropped
-    with app.test_request_context():
-        assert (details(submitted), unseal(entry, "surname_enc"),
-                documents.load(submitted.document_file)) == before
-        assert details(draft).surname == "Costa"
-        assert totp.secret_of(db_session.get(User, staff.id)) == "JBSWY3DPEHPK3PXP"
+    rt = key_ring(encoded)  # the old key is dropped
+    assert (details(submitted, cipher=rt.cipher), unseal(entry, "surname_enc", cipher=rt.cipher),
+            rt.documents.load(submitted.document_file)) == before
+    assert details(draft, cipher=rt.cipher).surname == "Costa"
+    assert totp.secret_of(db_session.get(User, staff.id), cipher=rt.cipher) == "JBSWY3DPEHPK3PXP"
 
 
 def test_a_value_under_an_unknown_key_is_reported_and_the_rest_still_rotates(app, db_session, key_ring,
@@ -131,8 +124,7 @@ def test_a_value_written_during_the_rotation_is_not_overwritten(app, db_session,
     def open_while_the_voter_edits(self, sealed, *, context):
         if context == "application.address" and sealed == submitted.address_enc:
             # the voter saves a new address between the rotation's read and its write
-            with app.test_request_context():
-                seal(submitted, "address_enc", "1 New Street, Lyon")
+            seal(submitted, "address_enc", "1 New Street, Lyon", cipher=runtime(app).cipher)
             db_session.flush()
         return original_open(self, sealed, context=context)
 
@@ -141,10 +133,10 @@ def test_a_value_written_during_the_rotation_is_not_overwritten(app, db_session,
     assert result.exit_code == 0, result.output
     monkeypatch.setattr(DataCipher, "open", original_open)
     db_session.expire_all()
-    key_ring(encoded)
-    with app.test_request_context():
-        assert details(db_session.get(Application, submitted.id)).address == "1 New Street, Lyon"
-        assert details(db_session.get(Application, draft.id)).address == "12 rue de la Paix\n75002 Paris"
+    cipher = key_ring(encoded).cipher
+    assert details(db_session.get(Application, submitted.id), cipher=cipher).address == "1 New Street, Lyon"
+    assert details(db_session.get(Application, draft.id), cipher=cipher).address == \
+        "12 rue de la Paix\n75002 Paris"
 
 
 @pytest.mark.parametrize("size", ["0", "-5"])

@@ -49,8 +49,8 @@ def test_a_withdrawn_or_rejected_application_does_not_block_a_new_one(db_session
 def test_the_database_refuses_a_verification_by_one_and_the_same_pair_of_eyes(db_session, reg, factory):
     application = reg.application()
     official = factory.user(Role.OFFICIAL, consulate=application.consulate)
-    application.verify(official, confirmed_by=official)
     with pytest.raises(IntegrityError):
+        application.verify(official, confirmed_by=official)
         db_session.flush()
     db_session.rollback()
 

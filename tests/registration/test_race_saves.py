@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ovote.accounts.models import Role, utcnow
+from ovote.accounts.models import Role
+from ovote.clock import utcnow
 from ovote.audit.models import AuditEvent
-from ovote.registration import documents, verification
+from ovote.registration import verification
 from ovote.registration.models import Application, ApplicationState
 from ovote.registration.personal import details
 from tests.conftest import csrf_token
@@ -20,16 +21,15 @@ def paris(factory):
     return factory.consulate(code="PAR", served=("FR",))
 
 
-def more_info_requested(db_session, reg, paris, factory, in_request):
+def more_info_requested(db_session, reg, paris, factory, runtime):
     """A submitted application for which an official of its consulate asked for more information."""
     reg.registry_entry()
     application = reg.application(consulate=paris)
     official = factory.user(Role.OFFICIAL, consulate=paris)
-    with in_request():
-        verification.decide(db_session, application, official=official, action="request_info",
-                            reason_code="document_unreadable")
-        db_session.commit()
-        assert application.state is ApplicationState.MORE_INFO
+    verification.decide(db_session, application, official=official, action="request_info",
+                        reason_code="document_unreadable", settings=runtime.settings, cipher=runtime.cipher, mailer=runtime.mailer)
+    db_session.commit()
+    assert application.state is ApplicationState.MORE_INFO
     return application, official
 
 
@@ -53,8 +53,8 @@ def updates(db_session, application):
 
 
 def test_a_step_saved_after_the_application_was_verified_changes_nothing(
-        app, client, db_session, reg, paris, factory, login_as, in_request):
-    application, official = more_info_requested(db_session, reg, paris, factory, in_request)
+        app, client, db_session, reg, paris, factory, login_as, runtime):
+    application, official = more_info_requested(db_session, reg, paris, factory, runtime)
     login_as(application.voter)
     token = csrf_token(client, "/register/step/identity")
     verified_meanwhile(db_session, application, official)
@@ -63,25 +63,24 @@ def test_a_step_saved_after_the_application_was_verified_changes_nothing(
     response = client.post("/register/step/identity", data={
         **step_data("identity"), "surname": "Somebody Else", "csrf_token": token})
     assert response.status_code == 409
-    assert "This application is verified: it can no longer be changed." in response.get_data(as_text=True)
+    assert ("Your change was not saved: this application is verified, so it can no longer be changed."
+            in response.get_data(as_text=True))
 
     db_session.expire_all()
     stored = db_session.get(Application, application.id)
     assert stored.state is ApplicationState.VERIFIED
-    with in_request():
-        assert details(stored).surname == "Silva"
+    assert details(stored, cipher=runtime.cipher).surname == "Silva"
     assert updates(db_session, application) == saved
 
 
 def test_a_document_uploaded_after_the_application_was_verified_is_not_kept(
-        app, client, db_session, reg, paris, factory, login_as, in_request):
-    application, official = more_info_requested(db_session, reg, paris, factory, in_request)
+        app, client, db_session, reg, paris, factory, login_as, runtime):
+    application, official = more_info_requested(db_session, reg, paris, factory, runtime)
     kept = application.document_file
     login_as(application.voter)
     token = csrf_token(client, "/register/step/upload")
     verified_meanwhile(db_session, application, official)
-    with app.app_context():
-        files = documents.stored_names()
+    files = runtime.documents.stored_names()
     saved = updates(db_session, application)
 
     response = client.post("/register/step/upload", content_type="multipart/form-data", data={
@@ -92,6 +91,5 @@ def test_a_document_uploaded_after_the_application_was_verified_is_not_kept(
     stored = db_session.get(Application, application.id)
     assert stored.state is ApplicationState.VERIFIED
     assert (stored.document_file, stored.document_type) == (kept, "image/png")
-    with app.app_context():
-        assert documents.stored_names() == files
+    assert runtime.documents.stored_names() == files
     assert updates(db_session, application) == saved

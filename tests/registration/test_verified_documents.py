@@ -48,11 +48,10 @@ def audited(db_session, application, action):
 
 
 def test_one_number_as_national_id_and_as_passport_is_verified_once(
-        client, db_session, reg, paris, factory, login_as, outbox, in_request):
+        client, db_session, reg, paris, factory, login_as, outbox, runtime):
     reg.registry_entry(document_number=NUMBER)
     first = reg.application(consulate=paris, documents=BY_NATIONAL_ID)
-    with in_request():
-        key = document_index(NUMBER)
+    key = document_index(NUMBER, cipher=runtime.cipher)
     assert first.passport_index is None and first.national_id_index == key
     first_official, second_official = (factory.user(Role.OFFICIAL, consulate=paris) for _ in range(2))
     login_as(first_official)
@@ -96,28 +95,27 @@ def test_one_number_as_national_id_and_as_passport_is_verified_once(
 
 
 def test_a_verified_application_holds_each_of_its_numbers_once_while_verified(
-        db_session, reg, paris, factory, in_request):
+        db_session, reg, paris, factory, runtime):
     same = reg.application(consulate=paris, documents={"national_id": "CA1234567"})  # = passport
     two = reg.application(consulate=paris,
                           documents={"national_id": "ZX987654", "passport_number": "PB7654321"},
                           person={"surname": "Costa", "birth_date": date(1980, 5, 5)})
     first, second = (factory.user(Role.OFFICIAL, consulate=paris) for _ in range(2))
-    with in_request():
-        for application in (same, two):
-            assert verification.decide(db_session, application, official=first, action="verify",
-                                       reason_code="reviewed_manually") is DecisionAction.PROPOSE_VERIFY
-            verification.confirm(db_session, application, official=second)
-        db_session.commit()
-        assert same.state is two.state is ApplicationState.VERIFIED
-        assert held(db_session, same) == [document_index("CA1234567")]
-        assert sorted(held(db_session, two)) == sorted([document_index("ZX987654"),
-                                                        document_index("PB7654321")])
-        services.withdraw(db_session, two, actor=two.voter)
-        db_session.commit()
-        assert held(db_session, two) == [] and held(db_session, same) == [document_index("CA1234567")]
+    for application in (same, two):
+        assert verification.decide(db_session, application, official=first, action="verify",
+                                   reason_code="reviewed_manually", settings=runtime.settings, cipher=runtime.cipher, mailer=runtime.mailer) is DecisionAction.PROPOSE_VERIFY
+        verification.confirm(db_session, application, official=second, mailer=runtime.mailer)
+    db_session.commit()
+    assert same.state is two.state is ApplicationState.VERIFIED
+    assert held(db_session, same) == [document_index("CA1234567", cipher=runtime.cipher)]
+    assert sorted(held(db_session, two)) == sorted([document_index("ZX987654", cipher=runtime.cipher),
+                                                    document_index("PB7654321", cipher=runtime.cipher)])
+    services.withdraw(db_session, two, actor=two.voter, mailer=runtime.mailer)
+    db_session.commit()
+    assert held(db_session, two) == [] and held(db_session, same) == [document_index("CA1234567", cipher=runtime.cipher)]
 
 
-def test_the_upgrade_records_the_applications_verified_before_it(tmp_path, capsys):
+def test_the_upgrade_records_the_applications_verified_before_it(tmp_path, capsys, runtime):
     """Applications verified before revision 0005 hold their numbers after it; of two that
     were verified on one number (possible before), the earlier keeps it and both are named."""
     app = make_app(fresh_database("verified_documents", tmp_path), UPLOAD_DIR=str(tmp_path / "uploads"))
@@ -144,8 +142,18 @@ def test_the_upgrade_records_the_applications_verified_before_it(tmp_path, capsy
         upgrade(directory=directory)
         with db.engine.connect() as conn:
             rows = conn.execute(text("SELECT document_index, application_id FROM verified_documents")).all()
-        key = document_index(NUMBER)
+        key = document_index(NUMBER, cipher=runtime.cipher)
         db.engine.dispose()
     assert [tuple(r) for r in rows] == [(key, ids[0])]
     assert f"applications {ids[0]} and {ids[1]} are both verified on one document number" \
         in capsys.readouterr().err
+
+
+def test_the_transitions_themselves_keep_the_verified_documents_in_line(db_session, reg, factory):
+    """No caller has to remember it: `verify` writes the rows and `withdraw` frees them."""
+    application = reg.application(documents=BY_PASSPORT)
+    official = factory.user(Role.OFFICIAL, consulate=application.consulate)
+    application.verify(official)
+    assert held(db_session, application) == [application.passport_index]
+    application.withdraw()
+    assert held(db_session, application) == []

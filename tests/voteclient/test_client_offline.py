@@ -19,7 +19,7 @@ STYLE = {"id": "s", "contests": [
 def test_vote_command_imports_no_web_stack():
     code = (
         "import sys\n"
-        "from ovote.cli import main\n"
+        "from ovote.console import main\n"
         "try:\n    main.main(['vote', '--help'])\nexcept SystemExit as e:\n    assert e.code == 0\n"
         "try:\n    main.main(['vote', 'check', '--help'])\nexcept SystemExit as e:\n    assert e.code == 0\n"
         "import ovote.voteclient.flow, ovote.cli.vote\n"

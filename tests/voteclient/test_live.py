@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from werkzeug.serving import make_server
 
-from ovote.cli import main
+from ovote.console import main
 from ovote.extensions import db
 from tests.conftest import PASSWORD, Factory, make_app
 from tests.databases import fresh_database, upgrade_to_head

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ovote.accounts import passwords
 from ovote.consulates.models import Constituency
 from ovote.crypto import blindrsa, tokens
 from ovote.crypto.ballot import build_ballot, voting_key_bytes
 from ovote.crypto.definition import check_definition
+from ovote.runtime import runtime
 from ovote.voting.setup import build_open_election, make_verified_voter
 from tests.conftest import PASSWORD
 
@@ -25,9 +25,9 @@ def unit_keys(count=2):
     return _KEYS[:count]
 
 
-def password_hash():
+def password_hash(app):
     if not _HASH:
-        _HASH.append(passwords.hash_password(PASSWORD))
+        _HASH.append(runtime(app).passwords.hash(PASSWORD))
     return _HASH[0]
 
 
@@ -50,7 +50,8 @@ def open_election(app, session, factory, *, slug="e2026", **kw) -> Setup:
     session.commit()
     with app.app_context():
         built = build_open_election(session, slug=slug, consulates=consulates,
-                                    constituency=constituency, unit_keys=unit_keys(), **kw)
+                                    constituency=constituency, unit_keys=unit_keys(),
+                                    cipher=runtime(app).cipher, **kw)
     session.commit()
     return Setup(built.election, built.secret, built.units, [c.id for c in consulates],
                  constituency.id, slug, built.election.fingerprint)
@@ -62,7 +63,7 @@ def verified_voter(app, session, setup, *, consulate=0, email=None, **kw):
 
     with app.app_context():
         voter = make_verified_voter(
-            session, email=email or f"voter{n}@example.org", password_hash=password_hash(),
+            session, email=email or f"voter{n}@example.org", password_hash=password_hash(app),
             consulate=session.get(Consulate, setup.consulate_ids[consulate]),
             constituency=session.get(Constituency, setup.constituency_id), **kw)
     session.commit()

@@ -285,7 +285,7 @@ def test_staff_cannot_log_in_through_the_api(app, db_session, factory):
                                       json={"email": staff.email, "password": "correct horse battery"})
     assert (response.status_code, response.get_json()["error"]) == (403, "staff_use_web")
     wrong = app.test_client().post("/api/v1/auth/login", json={"email": staff.email, "password": "nope"})
-    assert (wrong.status_code, wrong.get_json()["error"]) == (401, "invalid_credentials")
+    assert (wrong.status_code, wrong.get_json()["error"]) == (401, "account.invalid_credentials")
     form = app.test_client().post("/api/v1/auth/login", data={"email": staff.email, "password": "x"})
     assert (form.status_code, form.get_json()["error"]) == (400, "bad_json")
 

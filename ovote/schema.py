@@ -1,4 +1,5 @@
-"""`with_database`: commands that use the database first check it is migrated."""
+"""`with_database`: commands that use the database first check it is migrated (used by
+every domain's `cli.py` and by `ovote.cli`, so it lives outside both)."""
 import functools
 
 import click
