@@ -21,7 +21,7 @@ from sqlalchemy import event  # noqa: E402
 
 import config as config_module  # noqa: E402
 from ovote import create_app  # noqa: E402
-from ovote.accounts import passwords  # noqa: E402
+from ovote.runtime import runtime  # noqa: E402
 from ovote.accounts.models import Role, User, utcnow  # noqa: E402
 from ovote.consulates.models import Constituency, Consulate, ConsulateCountry  # noqa: E402
 from ovote.crypto import threshold  # noqa: E402
@@ -40,7 +40,7 @@ def database_url(folder):
     return fresh_database("freeze_bench", Path(folder))
 
 
-def build(consulates, styles):
+def build(consulates, styles, *, settings, passwords):
     session = db.session
     places = [Constituency(code=f"HOME{s}", name=f"Home {s}") for s in range(styles)]
     posts = [Consulate(code=f"C{n:03d}", name=f"Consulate {n}", city=f"City {n}", host_country="FR",
@@ -48,7 +48,7 @@ def build(consulates, styles):
              for n in range(consulates)]
     session.add_all(places + posts)
     session.flush()
-    hashed = passwords.hash_password("bench password 1")
+    hashed = passwords.hash("bench password 1")
     now = utcnow()
     for n, post in enumerate(posts):
         for s, place in enumerate(places):
@@ -62,10 +62,12 @@ def build(consulates, styles):
     session.add_all(trustees)
     session.commit()
     election = services.create_election(session, actor="bench", slug="bench", title={"en": "Bench"},
-                                        threshold=2, timezone_name="UTC")
-    services.add_contest(session, election, actor="bench", code="C1", labels={"en": "Contest"})
+                                        settings=settings, threshold=2, timezone_name="UTC")
+    services.add_contest(session, election, actor="bench", code="C1", labels={"en": "Contest"},
+                         settings=settings)
     for option in ("A", "B"):
-        services.add_option(session, election, "C1", actor="bench", code=option, labels={"en": option})
+        services.add_option(session, election, "C1", actor="bench", code=option, labels={"en": option},
+                            settings=settings)
     for s, place in enumerate(places):
         services.add_ballot_style(session, election, actor="bench", code=f"S{s}", contests=["C1"],
                                   constituencies=[place.code])
@@ -102,7 +104,8 @@ def main():
             from flask_migrate import upgrade
 
             upgrade(directory=app.extensions["migrate"].directory)
-            election, outcome = build(args.consulates, args.styles)
+            election, outcome = build(args.consulates, args.styles, settings=runtime(app).settings,
+                                      passwords=runtime(app).passwords)
             longest, opened = [0.0], {}
 
             @event.listens_for(db.engine, "begin")
@@ -120,7 +123,7 @@ def main():
             started = time.perf_counter()
             try:
                 frozen = freezing.freeze(db.session, election, actor="bench", ceremony=outcome,
-                                         make_keys=maker, batch_size=args.batch_size)
+                                         cipher=runtime(app).cipher, make_keys=maker, batch_size=args.batch_size)
             finally:
                 maker.close()
             seconds = time.perf_counter() - started

@@ -30,6 +30,17 @@ class Settings:
     deadline: date | None
     #: largest request header field (name and value), in bytes (ovote.web.limits, ovote serve)
     max_header_bytes: int
+    #: the languages offered, and the one every election text must have (ovote.elections)
+    languages: tuple = ("en",)
+    default_locale: str = "en"
+    #: the election commission's time zone: the default of a new election's timeline
+    commission_timezone: str = "UTC"
+    #: days before voting closes that the reminder mail goes out, and mails sent per batch
+    reminder_days: int = 3
+    outreach_batch: int = 200
+    #: processes making unit keys at a freeze (0: one per core), and units per transaction
+    freeze_workers: int = 0
+    freeze_batch: int = 24
 
     @classmethod
     def from_config(cls, config):
@@ -42,4 +53,11 @@ class Settings:
                    home_country=(config["HOME_COUNTRY"] or "").upper(),
                    reference_date=config.get("REFERENCE_DATE"),
                    deadline=config.get("REGISTRATION_DEADLINE"),
-                   max_header_bytes=int(config["MAX_HEADER_BYTES"]))
+                   max_header_bytes=int(config["MAX_HEADER_BYTES"]),
+                   languages=tuple(config["LANGUAGES"]),
+                   default_locale=config["BABEL_DEFAULT_LOCALE"],
+                   commission_timezone=config["COMMISSION_TIMEZONE"],
+                   reminder_days=int(config["REMINDER_DAYS"]),
+                   outreach_batch=int(config["OUTREACH_BATCH"]),
+                   freeze_workers=int(config["FREEZE_WORKERS"]),
+                   freeze_batch=int(config["FREEZE_BATCH"]))

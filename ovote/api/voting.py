@@ -18,7 +18,7 @@ from ovote.accounts import login as logins
 from ovote.accounts.errors import AccountError
 from ovote.api_input import read_json
 from ovote.api import bp, json_response
-from ovote.crypto.canonical import hex_decode
+from ovote.crypto.canonical import hex_decode, parse_json
 from ovote.crypto.errors import DecodeError
 from ovote.elections.models import Election
 from ovote.errors import Refused
@@ -94,7 +94,7 @@ def login():
 def election_eligibility(slug):
     voter = _voter()
     election = _frozen_election(slug)
-    verdict = eligibility(db.session, election, voter)
+    verdict = eligibility(db.session, election, voter, settings=runtime().settings)
     issued = verdict.eligible and issuance.token_issued(db.session, election, voter)
     return json_response(verdict.to_dict(token_issued=issued))
 
@@ -114,7 +114,8 @@ def tokens(slug):
         raise Refused("bad_blinded_msg") from None
     election = _frozen_election(slug)
     unit, blind_sig, created = issuance.issue(db.session, election=election, voter=voter,
-                                              blinded_msg=blinded_msg, cipher=runtime().cipher)
+                                              blinded_msg=blinded_msg, settings=runtime().settings,
+                                              cipher=runtime().cipher)
     db.session.commit()
     return json_response({"unit": unit.code, "blind_sig": blind_sig.hex()}, 201 if created else 200)
 

@@ -9,12 +9,12 @@ import json
 from datetime import date, datetime
 
 import click
-from flask import current_app
 
-from ovote.cli.database import with_database
+from ovote.schema import with_database
 from ovote.elections import documents, freezing, keys, services, timeline
 from ovote.elections.ceremony_link import ceremony_outcome
 from ovote.elections.outreach import send_notices
+from ovote.runtime import runtime
 from ovote.errors import Refused
 from ovote.extensions import db
 from ovote.refusals import message_of
@@ -83,7 +83,7 @@ def command(name):
 def create(slug, titles, threshold, min_unit_ballots, max_revotes):
     """Create the draft election SLUG (a-z, 0-9 and hyphens)."""
     created = services.create_election(db.session, actor=ACTOR, slug=slug, title=_labels(titles, "--title"),
-                                        threshold=threshold, min_unit_ballots=min_unit_ballots,
+                                        settings=runtime().settings, threshold=threshold, min_unit_ballots=min_unit_ballots,
                                         max_revotes=max_revotes)
     db.session.commit()
     click.echo(f"election {created.slug} created (draft, times in {created.timezone})")
@@ -97,7 +97,7 @@ def create(slug, titles, threshold, min_unit_ballots, max_revotes):
 @click.option("--max-revotes", type=int)
 def set_(slug, titles, threshold, min_unit_ballots, max_revotes):
     """Change the title, threshold, privacy floor or revote limit of a draft."""
-    services.update_settings(db.session, _election(slug), actor=ACTOR,
+    services.update_settings(db.session, _election(slug), actor=ACTOR, settings=runtime().settings,
                              title=_labels(titles, "--title") if titles else None, threshold=threshold,
                              min_unit_ballots=min_unit_ballots, max_revotes=max_revotes)
     db.session.commit()
@@ -113,7 +113,7 @@ def set_(slug, titles, threshold, min_unit_ballots, max_revotes):
 def add_contest(slug, code, labels, minimum, maximum):
     """Add contest CODE (upper-case letters and digits) after the others."""
     services.add_contest(db.session, _election(slug), actor=ACTOR, code=code, labels=_labels(labels),
-                         min_selections=minimum, max_selections=maximum)
+                         settings=runtime().settings, min_selections=minimum, max_selections=maximum)
     db.session.commit()
     click.echo(f"contest {code} added to {slug}")
 
@@ -126,7 +126,7 @@ def add_contest(slug, code, labels, minimum, maximum):
 def add_option(slug, contest, code, labels):
     """Add option CODE to CONTEST, after its other options."""
     services.add_option(db.session, _election(slug), contest, actor=ACTOR, code=code,
-                        labels=_labels(labels))
+                        labels=_labels(labels), settings=runtime().settings)
     db.session.commit()
     click.echo(f"option {code} added to {slug} {contest}")
 
@@ -200,16 +200,17 @@ def freeze(slug, ceremony_file, workers, batch_size):
     outcome = _read_outcome(ceremony_file) if ceremony_file else ceremony_outcome(db.session, election_)
     freezing.check_freezable(db.session, election_, outcome)
     done, total = freezing.progress_of(db.session, election_)
+    rt = runtime()
     maker = keys.UnitKeyMaker(keys.workers_for(workers if workers is not None
-                                               else current_app.config["FREEZE_WORKERS"]))
+                                               else rt.settings.freeze_workers))
     started = datetime.now()
     try:
         with click.progressbar(length=total, label=f"unit keys of {slug}", show_pos=True,
                                show_eta=True) as bar:
             bar.update(done)
             frozen = freezing.freeze(
-                db.session, election_, actor=ACTOR, ceremony=outcome, make_keys=maker,
-                batch_size=batch_size or current_app.config["FREEZE_BATCH"],
+                db.session, election_, actor=ACTOR, ceremony=outcome, cipher=rt.cipher,
+                make_keys=maker, batch_size=batch_size or rt.settings.freeze_batch,
                 progress=lambda now_done, _total: bar.update(now_done - bar.pos))
     finally:
         maker.close()
@@ -241,7 +242,7 @@ def open_(slug):
 @click.argument("slug")
 def close(slug):
     """Close an open election now."""
-    timeline.close_election(db.session, _election(slug), actor=ACTOR)
+    timeline.close_election(db.session, _election(slug), actor=ACTOR, cipher=runtime().cipher)
     db.session.commit()
     click.echo(f"{slug} is closed")
 
@@ -252,14 +253,16 @@ def tick(now_text):
     """Move elections by their timeline and send the outreach mails due; safe to run every
     minute from cron, on several hosts at once."""
     now = datetime.fromisoformat(now_text) if now_text else None
-    report = timeline.move_by_timeline(db.session, actor="tick", now=now)
-    maker = keys.UnitKeyMaker(keys.workers_for(current_app.config["FREEZE_WORKERS"]))
+    rt = runtime()
+    report = timeline.move_by_timeline(db.session, actor="tick", cipher=rt.cipher, now=now)
+    maker = keys.UnitKeyMaker(keys.workers_for(rt.settings.freeze_workers))
     try:
         report.frozen = freezing.run_requested_freezes(
-            db.session, actor="tick", make_keys=maker, batch_size=current_app.config["FREEZE_BATCH"])
+            db.session, actor="tick", cipher=rt.cipher, make_keys=maker,
+            batch_size=rt.settings.freeze_batch)
     finally:
         maker.close()
-    report.mails = send_notices(db.session, now=now)
+    report.mails = send_notices(db.session, settings=rt.settings, mailer=rt.mailer, now=now)
     for verb, slugs in (("opened", report.opened), ("closed", report.closed), ("frozen", report.frozen)):
         for slug in slugs:
             click.echo(f"{slug} {verb}")

@@ -1,5 +1,4 @@
 """Helpers the election pages share: labels in the reader's language, local times."""
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -14,10 +13,10 @@ TIMELINE_LABELS = {
 }
 
 
-def label(labels):
-    """The text of a label map in the reader's language, else the default language's."""
+def label(labels, *, default_language):
+    """The text of a label map in the reader's language, else `default_language`'s."""
     language = str(get_locale() or "")
-    return labels.get(language) or labels.get(current_app.config["BABEL_DEFAULT_LOCALE"]) \
+    return labels.get(language) or labels.get(default_language) \
         or next(iter(labels.values()), "")
 
 

@@ -7,7 +7,6 @@ ballot style of the voter's home constituency, and old enough on the election da
 """
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import select
 
 from ovote.elections.models import BallotStyleConstituency, Election, ElectionState, ReportingUnit
@@ -53,8 +52,9 @@ def registered_consulate(session, user):
     return application.consulate if application else None
 
 
-def eligibility(session, election, user, *, minimum_age=None):
-    """Whether `user` may vote in the frozen `election`, and in which unit."""
+def eligibility(session, election, user, *, settings=None, minimum_age=None):
+    """Whether `user` may vote in the frozen `election`, and in which unit; the youngest
+    age allowed is `minimum_age`, by default `settings.minimum_age`."""
     application = verified_application(session, user)
     if application is None:
         return Eligibility(False, reason="not_registered")
@@ -68,7 +68,7 @@ def eligibility(session, election, user, *, minimum_age=None):
         ReportingUnit.ballot_style_id == style_id))
     if unit is None:
         return Eligibility(False, reason="no_unit")
-    minimum = current_app.config["MINIMUM_AGE"] if minimum_age is None else minimum_age
+    minimum = settings.minimum_age if minimum_age is None else minimum_age
     if age_on(application.birth_date, age_reference_date(election)) < minimum:
         return Eligibility(False, reason="too_young")
     return Eligibility(True, unit=unit)

@@ -1,14 +1,14 @@
 """The commission's election forms. A text offered in every language has one field per
 language (`title_en`, `label_fr`, ...), made for the app's languages at run time."""
 from babel import Locale
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (DateField, DateTimeLocalField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ovote.form_input import Form
 
 _DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -17,13 +17,12 @@ def _language_name(code):
     return Locale.parse(code.replace("-", "_")).get_display_name(code).capitalize()
 
 
-def with_languages(form_class, prefix, description):
-    """A subclass of `form_class` with one text field `<prefix>_<language>` per offered
-    language, the default one first; `form.texts(prefix)` gathers them into a dict."""
-    config = current_app.config
-    default = config["BABEL_DEFAULT_LOCALE"]
-    ordered = [default] + [lang for lang in config["LANGUAGES"] if lang != default]
-    fields = {}
+def with_languages(form_class, prefix, description, *, settings):
+    """A subclass of `form_class` with one text field `<prefix>_<language>` per language
+    `settings` offers, the default one first; `form.texts(prefix)` gathers them into a dict."""
+    default = settings.default_locale
+    ordered = [default] + [lang for lang in settings.languages if lang != default]
+    fields = {"languages": tuple(ordered)}
     for language in ordered:
         text = f"{description} ({_language_name(language)})"
         fields[f"{prefix}_{language.replace('-', '_')}"] = StringField(
@@ -33,12 +32,15 @@ def with_languages(form_class, prefix, description):
 
 
 class LanguageTexts:
+    #: the languages of the text fields (set by `with_languages`)
+    languages = ()
+
     def texts(self, prefix):
         return {lang: getattr(self, f"{prefix}_{lang.replace('-', '_')}").data or ""
-                for lang in current_app.config["LANGUAGES"]}
+                for lang in self.languages}
 
 
-class ElectionForm(LanguageTexts, FlaskForm):
+class ElectionForm(LanguageTexts, Form):
     slug = StringField(_l("Short name"), description=_l(
         "Used in addresses and in the election's record: lower-case letters, digits and hyphens, "
         "e.g. general-2027. It cannot change once the election is frozen."))
@@ -52,7 +54,7 @@ class ElectionForm(LanguageTexts, FlaskForm):
                                validators=[InputRequired()])
 
 
-class TimelineForm(FlaskForm):
+class TimelineForm(Form):
     registration_deadline = DateTimeLocalField(_l("Registration deadline"), format=_DATETIME,
                                                validators=[InputRequired()])
     tokens_open = DateTimeLocalField(_l("Ballot tokens can be asked for from"), format=_DATETIME,
@@ -63,7 +65,7 @@ class TimelineForm(FlaskForm):
                              description=_l("Voters' ages are assessed on this day."))
 
 
-class ContestForm(LanguageTexts, FlaskForm):
+class ContestForm(LanguageTexts, Form):
     code = StringField(_l("Contest code"), description=_l("Upper-case letters and digits, e.g. PRES."))
     min_selections = IntegerField(_l("Fewest options a voter chooses"), default=0,
                                   validators=[InputRequired()])
@@ -71,7 +73,7 @@ class ContestForm(LanguageTexts, FlaskForm):
                                   validators=[InputRequired()])
 
 
-class OptionForm(LanguageTexts, FlaskForm):
+class OptionForm(LanguageTexts, Form):
     code = StringField(_l("Option code"), description=_l("Upper-case letters and digits, e.g. YES."))
 
 
@@ -80,23 +82,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class BallotStyleForm(FlaskForm):
+class BallotStyleForm(Form):
     code = StringField(_l("Ballot style code"), description=_l("Upper-case letters and digits, e.g. NORTH."))
     contests = MultiCheckboxField(_l("Contests on this ballot"), validate_choice=False)
     constituencies = MultiCheckboxField(_l("Home constituencies whose voters get it"),
                                         validate_choice=False)
 
 
-class TrusteeForm(FlaskForm):
+class TrusteeForm(Form):
     email = SelectField(_l("Trustee"), validate_choice=False,
                         description=_l("Staff members with the trustee role."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button alone: the CSRF token is the whole form."""
 
 
-class RemindersForm(FlaskForm):
+class RemindersForm(Form):
     reminders = RadioField(_l("Reminders before an election closes"),
                            choices=[SelectChoice("yes", _l("Send me a reminder")),
                                     SelectChoice("no", _l("No reminders"))],

@@ -137,14 +137,15 @@ def check_freezable(session, election, ceremony):
     return commitments
 
 
-def freeze(session, election, *, actor, ceremony, make_keys=None, batch_size=24, progress=None,
-           now=None):
+def freeze(session, election, *, actor, ceremony, cipher, make_keys=None, batch_size=24,
+           progress=None, now=None):
     """Freeze `election` (in its ceremony) with the ceremony's outcome `ceremony`.
 
     `make_keys(count)` returns fresh unit private keys (default: one process);
     `progress(done, total)` is called after every batch. Commits as it goes. Raises
     what `check_freezable` raises, and Refused("freeze_in_progress") while another
-    process holds the election's claim. Returns the frozen election."""
+    process holds the election's claim. `cipher` seals the unit and receipt keys.
+    Returns the frozen election."""
     election_id, slug = election.id, election.slug
     commitments = check_freezable(session, election, ceremony)
     if not _claim(session, election_id, now or utcnow()):
@@ -157,9 +158,10 @@ def freeze(session, election, *, actor, ceremony, make_keys=None, batch_size=24,
             election = session.get(Election, election_id)
             plan = planned_units(session, election)
             missing = [u for u in plan if u.code not in _made(session, election_id)]
-            if not missing and _finish(session, election, plan, commitments, actor, now):
+            if not missing and _finish(session, election, plan, commitments, actor, now, cipher):
                 break
-            _make_units(session, election_id, plan, missing, make_keys, batch_size, progress, now)
+            _make_units(session, election_id, plan, missing, make_keys, batch_size, progress, now,
+                        cipher)
     except BaseException:
         _release(session, election_id)
         raise
@@ -167,7 +169,7 @@ def freeze(session, election, *, actor, ceremony, make_keys=None, batch_size=24,
     return session.get(Election, election_id)
 
 
-def _make_units(session, election_id, plan, missing, make_keys, batch_size, progress, now):
+def _make_units(session, election_id, plan, missing, make_keys, batch_size, progress, now, cipher):
     total, done = len(plan), len(plan) - len(missing)
     session.commit()  # no transaction (nor SQLite's write lock) while keys are made
     for start in range(0, len(missing), batch_size):
@@ -178,7 +180,8 @@ def _make_units(session, election_id, plan, missing, make_keys, batch_size, prog
             session.add(ReportingUnit(election_id=election_id, code=unit.code,
                                       consulate_id=unit.consulate_id,
                                       ballot_style_id=unit.ballot_style_id, rsa_n=public["n"],
-                                      rsa_e=public["e"], private_key_enc=keys.seal_unit_key(private_key)))
+                                      rsa_e=public["e"],
+                                      private_key_enc=keys.seal_unit_key(private_key, cipher=cipher)))
         session.execute(update(Election).where(Election.id == election_id)
                         .values(freeze_lease_until=(now or utcnow()) + LEASE)
                         .execution_options(synchronize_session=False))
@@ -188,7 +191,7 @@ def _make_units(session, election_id, plan, missing, make_keys, batch_size, prog
             progress(done, total)
 
 
-def _finish(session, election, plan, commitments, actor, now):
+def _finish(session, election, plan, commitments, actor, now, cipher):
     """Fix the definition in one short transaction, if the units still match the voters
     (under the row lock); False when a unit is missing after all (a voter was verified
     meanwhile at a new consulate)."""
@@ -210,7 +213,7 @@ def _finish(session, election, plan, commitments, actor, now):
     units = [{"id": u.code, "consulate": consulates[u.consulate_id],
               "ballot_style": styles[u.ballot_style_id], "public_key": documents.unit_public_key(u)}
              for u in election.units]
-    receipt_key, receipt_sealed = keys.new_receipt_key()
+    receipt_key, receipt_sealed = keys.new_receipt_key(cipher=cipher)
     definition = election_definition(
         manifest=documents.manifest_of(election), threshold=election.threshold,
         trustees=commitments, joint_key=joint_key(commitments), units=units,
@@ -243,7 +246,7 @@ def request_freeze(session, election, *, actor):
     return election
 
 
-def run_requested_freezes(session, *, actor, make_keys=None, batch_size=24, now=None):
+def run_requested_freezes(session, *, actor, cipher, make_keys=None, batch_size=24, now=None):
     """Freeze every election whose freeze was asked for and that nobody is freezing; returns
     the slugs frozen. A refusal (the ceremony was reopened meanwhile) drops the request."""
     now = now or utcnow()
@@ -256,7 +259,7 @@ def run_requested_freezes(session, *, actor, make_keys=None, batch_size=24, now=
         election = session.get(Election, election_id)
         try:
             freeze(session, election, actor=actor,
-                   ceremony=ceremony_link.ceremony_outcome(session, election),
+                   ceremony=ceremony_link.ceremony_outcome(session, election), cipher=cipher,
                    make_keys=make_keys, batch_size=batch_size, now=now)
         except Refused as refusal:
             session.rollback()

@@ -14,7 +14,6 @@ from nacl.signing import SigningKey
 
 from ovote.crypto import blindrsa
 from ovote.crypto.tokens import UNIT_KEY_BITS
-from ovote.personal_data import cipher
 
 UNIT_CONTEXT = "reporting_unit.private_key"
 RECEIPT_CONTEXT = "election.receipt_key"
@@ -58,24 +57,24 @@ class UnitKeyMaker:
             self._pool = None
 
 
-def seal_unit_key(private_key):
+def seal_unit_key(private_key, *, cipher):
     der = private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
-    return cipher().seal(der, context=UNIT_CONTEXT)
+    return cipher.seal(der, context=UNIT_CONTEXT)
 
 
-def unit_private_key(unit):
+def unit_private_key(unit, *, cipher):
     """The unit's RSA private key (for signing ballot tokens)."""
-    der = cipher().open(unit.private_key_enc, context=UNIT_CONTEXT)
+    der = cipher.open(unit.private_key_enc, context=UNIT_CONTEXT)
     return serialization.load_der_private_key(der, password=None)
 
 
-def new_receipt_key():
+def new_receipt_key(*, cipher):
     """(signing key, sealed seed) of a fresh Ed25519 receipt key."""
     key = SigningKey.generate()
-    return key, cipher().seal(bytes(key), context=RECEIPT_CONTEXT)
+    return key, cipher.seal(bytes(key), context=RECEIPT_CONTEXT)
 
 
-def receipt_signing_key(election):
+def receipt_signing_key(election, *, cipher):
     """The election's Ed25519 receipt key (signs receipts and the close statement, §3.8, §3.11)."""
-    return SigningKey(cipher().open(election.receipt_key_enc, context=RECEIPT_CONTEXT))
+    return SigningKey(cipher.open(election.receipt_key_enc, context=RECEIPT_CONTEXT))

@@ -15,14 +15,25 @@ from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role, User
 from ovote.consulates.services import list_constituencies
 from ovote.elections import ceremony_link, documents, forms, freezing, services, timeline
-from ovote.elections.display import TIMELINE_LABELS, label, local_timeline
+from ovote.elections import display
+from ovote.elections.display import TIMELINE_LABELS, local_timeline
 from ovote.elections.models import ElectionFrozen
 from ovote.errors import Refused
 from ovote.extensions import db
 from ovote.refusals import message_of, status_of
+from ovote.runtime import runtime
 
 bp = Blueprint("manage_elections", __name__, url_prefix="/commission/elections")
 SEE = (Role.COMMISSIONER, Role.AUDITOR)
+
+
+def label(labels):
+    """A label map's text in the reader's language (for the templates)."""
+    return display.label(labels, default_language=runtime().settings.default_locale)
+
+
+def _with_languages(form_class, prefix, description):
+    return forms.with_languages(form_class, prefix, description, settings=runtime().settings)
 
 
 def _election(slug):
@@ -78,10 +89,11 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.COMMISSIONER)
 def new():
-    form = forms.with_languages(forms.ElectionForm, "title", _l("Title"))()
+    form = _with_languages(forms.ElectionForm, "title", _l("Title"))()
     if form.validate_on_submit():
         done = _attempt(form, lambda: services.create_election(
             db.session, actor=current_user, slug=form.slug.data.strip(), title=form.texts("title"),
+            settings=runtime().settings,
             threshold=form.threshold.data, min_unit_ballots=form.min_unit_ballots.data,
             max_revotes=form.max_revotes.data), _("Election created."), default_field="slug")
         if done:
@@ -105,7 +117,7 @@ def show(slug):
 @roles_required(Role.COMMISSIONER)
 def settings(slug):
     election = _election(slug)
-    form_class = forms.with_languages(forms.ElectionForm, "title", _l("Title"))
+    form_class = _with_languages(forms.ElectionForm, "title", _l("Title"))
     form = form_class(obj=election)
     if not form.is_submitted():
         for language, text in election.title.items():
@@ -116,6 +128,7 @@ def settings(slug):
     if form.validate_on_submit():
         done = _attempt(form, lambda: services.update_settings(
             db.session, election, actor=current_user, title=form.texts("title"),
+            settings=runtime().settings,
             threshold=form.threshold.data, min_unit_ballots=form.min_unit_ballots.data,
             max_revotes=form.max_revotes.data), _("Settings saved."), default_field="threshold",
             slug=slug)
@@ -148,11 +161,11 @@ def edit_timeline(slug):
 @roles_required(Role.COMMISSIONER)
 def new_contest(slug):
     election = _election(slug)
-    form = forms.with_languages(forms.ContestForm, "label", _l("Name"))()
+    form = _with_languages(forms.ContestForm, "label", _l("Name"))()
     if form.validate_on_submit():
         done = _attempt(form, lambda: services.add_contest(
             db.session, election, actor=current_user, code=form.code.data.strip(),
-            labels=form.texts("label"), min_selections=form.min_selections.data,
+            labels=form.texts("label"), settings=runtime().settings, min_selections=form.min_selections.data,
             max_selections=form.max_selections.data),
             _("Contest added."), default_field="code", slug=slug)
         if done:
@@ -164,11 +177,11 @@ def new_contest(slug):
 @roles_required(Role.COMMISSIONER)
 def new_option(slug, code):
     election = _election(slug)
-    form = forms.with_languages(forms.OptionForm, "label", _l("Name"))()
+    form = _with_languages(forms.OptionForm, "label", _l("Name"))()
     if form.validate_on_submit():
         done = _attempt(form, lambda: services.add_option(
             db.session, election, code, actor=current_user, code=form.code.data.strip(),
-            labels=form.texts("label")), _("Option added."), default_field="code", slug=slug)
+            labels=form.texts("label"), settings=runtime().settings), _("Option added."), default_field="code", slug=slug)
         if done:
             return done
     return _form_page("form.html", form, election, title=_("Add an option to %(contest)s", contest=code))
@@ -221,7 +234,8 @@ MOVES = {
                          _l("The ceremony was stopped; the election is a draft again.")),
     "open": (lambda e: timeline.open_election(db.session, e, actor=current_user),
              _l("Open voting now"), _l("Voting is open.")),
-    "close": (lambda e: timeline.close_election(db.session, e, actor=current_user),
+    "close": (lambda e: timeline.close_election(db.session, e, actor=current_user,
+                                                cipher=runtime().cipher),
               _l("Close voting now"), _l("Voting is closed.")),
 }
 
@@ -275,21 +289,24 @@ def freeze(slug):
 def _start_freeze_worker(app):
     """Run the requested freezes now: in the request under test (FREEZE_IN_REQUEST), else in
     a thread of its own with its own session, so that the request returns at once."""
+    rt = runtime(app)
+
     def work():
         with app.app_context():
             from ovote.elections.keys import UnitKeyMaker, workers_for
 
-            maker = UnitKeyMaker(workers_for(app.config["FREEZE_WORKERS"]))
+            maker = UnitKeyMaker(workers_for(rt.settings.freeze_workers))
             try:
-                freezing.run_requested_freezes(db.session, actor="freeze-worker", make_keys=maker,
-                                               batch_size=app.config["FREEZE_BATCH"])
+                freezing.run_requested_freezes(db.session, actor="freeze-worker", cipher=rt.cipher,
+                                               make_keys=maker,
+                                               batch_size=rt.settings.freeze_batch)
             finally:
                 maker.close()
                 db.session.remove()
 
     if app.config.get("FREEZE_IN_REQUEST"):
-        freezing.run_requested_freezes(db.session, actor="freeze-worker",
-                                       batch_size=app.config["FREEZE_BATCH"])
+        freezing.run_requested_freezes(db.session, actor="freeze-worker", cipher=rt.cipher,
+                                       batch_size=rt.settings.freeze_batch)
     else:
         threading.Thread(target=work, name="freeze", daemon=True).start()
 

@@ -12,7 +12,6 @@ account page.
 import logging
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select
@@ -24,7 +23,6 @@ from ovote.consulates.models import Consulate
 from ovote.elections.models import (BallotStyleConstituency, Election, ElectionNotice, ElectionState,
                                     Notice, ReportingUnit)
 from ovote.elections.services import in_zone
-from ovote.mail import external_url, send_mail
 from ovote.registration.models import Application, ApplicationState
 
 log = logging.getLogger(__name__)
@@ -74,15 +72,15 @@ def _claim(session, election, notice, user_ids, today):
     return set(session.scalars(statement))
 
 
-def _message(election, notice, consulate):
+def _message(election, notice, consulate, settings, mailer):
     tz = consulate.timezone
-    title = election.title_in(_current_language(), current_app.config["BABEL_DEFAULT_LOCALE"])
+    title = election.title_in(_current_language(settings), settings.default_locale)
     when = dict(tokens=f"{in_zone(election.tokens_open, tz):%Y-%m-%d %H:%M}",
                 opens=f"{in_zone(election.voting_opens, tz):%Y-%m-%d %H:%M}",
                 closes=f"{in_zone(election.voting_closes, tz):%Y-%m-%d %H:%M}", zone=tz,
                 consulate=consulate.name, title=title,
-                link=external_url("elections.public_page", slug=election.slug),
-                account=external_url("web.dashboard"))
+                link=mailer.link("elections.public_page", slug=election.slug),
+                account=mailer.link("web.dashboard"))
     if notice is Notice.OPENING:
         return (_("You can vote from abroad: %(title)s", title=title),
                 _("You are on the overseas register of %(consulate)s and can vote online in "
@@ -104,26 +102,26 @@ def _message(election, notice, consulate):
               "To stop these reminders, turn them off on your account page: %(account)s", **when))
 
 
-def _current_language():
+def _current_language(settings):
     from flask_babel import get_locale
 
     locale = get_locale()
-    return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(locale) if locale else settings.default_locale
 
 
-def _mail(session, election, notice, user, consulate):
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject, body = _message(election, notice, consulate)
-    send_mail(user.email, subject, body, session=session)
+def _mail(session, election, notice, user, consulate, settings, mailer):
+    with force_locale(user.locale or settings.default_locale):
+        subject, body = _message(election, notice, consulate, settings, mailer)
+    mailer.send(user.email, subject, body, session=session)
 
 
-def send_notices(session, *, now=None, batch_size=None, reminder_days=None):
-    """Send every outreach mail due at `now`, in batches of `batch_size` (OUTREACH_BATCH),
-    committing after each; returns {"opening": n, "reminder": n} mailed by this run."""
+def send_notices(session, *, settings, mailer, now=None, batch_size=None, reminder_days=None):
+    """Send every outreach mail due at `now` through `mailer`, in batches of `batch_size`
+    (default `settings.outreach_batch`), committing after each; returns
+    {"opening": n, "reminder": n} mailed by this run."""
     now = now or utcnow()
-    config = current_app.config
-    batch_size = batch_size or config["OUTREACH_BATCH"]
-    reminder_days = config["REMINDER_DAYS"] if reminder_days is None else reminder_days
+    batch_size = batch_size or settings.outreach_batch
+    reminder_days = settings.reminder_days if reminder_days is None else reminder_days
     sent = {notice.value: 0 for notice in Notice}
     elections = session.scalars(select(Election).where(Election.state.in_(_SENDING))
                                 .order_by(Election.id)).all()
@@ -140,7 +138,7 @@ def send_notices(session, *, now=None, batch_size=None, reminder_days=None):
             for user_id, consulate_id in candidates:
                 if user_id in claimed:
                     _mail(session, election, notice, session.get(User, user_id),
-                          session.get(Consulate, consulate_id))
+                          session.get(Consulate, consulate_id), settings, mailer)
             session.commit()
             sent[notice.value] += len(claimed)
             log.info("election %s: %s %s notice(s) sent", election.slug, len(claimed), notice.value)

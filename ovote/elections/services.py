@@ -9,11 +9,9 @@ everything before it writes.
 """
 import logging
 import re
-import unicodedata
 import zoneinfo
 from datetime import date, datetime, timezone
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +22,7 @@ from ovote.elections.models import (BallotStyle, BallotStyleConstituency, Ballot
                                     Contest, ContestOption, Election, ElectionState,
                                     ElectionTrustee)
 from ovote.errors import Refused
+from ovote.text import visible_text
 
 log = logging.getLogger(__name__)
 
@@ -73,35 +72,43 @@ def style_by_code(election, code):
 
 # -- checks of input -----------------------------------------------------------------
 
-def languages():
-    return tuple(current_app.config["LANGUAGES"])
+def languages(settings):
+    """The languages election texts may be given in (ovote.settings.Settings)."""
+    return tuple(settings.languages)
 
 
-def default_language():
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+def default_language(settings):
+    """The language every election text must have."""
+    return settings.default_locale
 
 
-def _has_control_characters(text):
-    return any(unicodedata.category(c) == "Cc" for c in text)
+def _visible(text):
+    try:
+        visible_text(text)
+    except Refused:
+        return False
+    return True
 
 
-def check_labels(labels, field="labels"):
+def check_labels(labels, field="labels", *, settings):
     """Text per offered language, the default language required; returns the cleaned map
-    (blank entries dropped) in language order."""
+    (blank entries dropped) in language order. Invisible and control characters are
+    refused as `election_bad_label` (ovote.text's rule, the elections' code)."""
+    default = default_language(settings)
     if not isinstance(labels, dict):
-        raise Refused("election_missing_label", language=default_language(), field=field)
-    offered = languages()
+        raise Refused("election_missing_label", language=default, field=field)
+    offered = languages(settings)
     cleaned = {}
     for language, text in labels.items():
         if language not in offered:
             raise Refused("election_bad_language", language=str(language)[:16], field=field)
         text = (text or "").strip() if isinstance(text, str) else None
-        if text is None or len(text) > MAX_LABEL or _has_control_characters(text):
+        if text is None or len(text) > MAX_LABEL or not _visible(text):
             raise Refused("election_bad_label", field=field)
         if text:
             cleaned[language] = text
-    if default_language() not in cleaned:
-        raise Refused("election_missing_label", language=default_language(), field=field)
+    if default not in cleaned:
+        raise Refused("election_missing_label", language=default, field=field)
     return {language: cleaned[language] for language in offered if language in cleaned}
 
 
@@ -134,17 +141,18 @@ def _editable(election):
 
 # -- the election itself -------------------------------------------------------------
 
-def create_election(session, *, actor, slug, title, min_unit_ballots=10, max_revotes=20,
+def create_election(session, *, actor, slug, title, settings, min_unit_ballots=10, max_revotes=20,
                     threshold=None, timezone_name=None):
-    """A new draft election in the commission's time zone (COMMISSION_TIMEZONE)."""
+    """A new draft election in `timezone_name`, by default the commission's
+    (`settings.commission_timezone`)."""
     if not isinstance(slug, str) or not SLUG.match(slug):
         raise Refused("election_bad_slug", field="slug")
-    title = check_labels(title, "title")
+    title = check_labels(title, "title", settings=settings)
     _whole_number(min_unit_ballots, least=1, field="min_unit_ballots")
     _whole_number(max_revotes, least=0, field="max_revotes")
     if threshold is not None:
         _whole_number(threshold, least=1, field="threshold")
-    tz = timezone_name or current_app.config["COMMISSION_TIMEZONE"]
+    tz = timezone_name or settings.commission_timezone
     if tz not in zoneinfo.available_timezones():
         raise Refused("election_bad_timezone", timezone=tz, field="timezone")
     if session.scalar(select(Election.id).where(Election.slug == slug)) is not None:
@@ -164,13 +172,13 @@ def create_election(session, *, actor, slug, title, min_unit_ballots=10, max_rev
     return election
 
 
-def update_settings(session, election, *, actor, title=None, min_unit_ballots=None,
+def update_settings(session, election, *, actor, settings, title=None, min_unit_ballots=None,
                     max_revotes=None, threshold=None):
     """Change the title, privacy floor, revote limit or threshold of a draft."""
     _editable(election)
     changes = {}
     if title is not None:
-        changes["title"] = check_labels(title, "title")
+        changes["title"] = check_labels(title, "title", settings=settings)
     if min_unit_ballots is not None:
         changes["min_unit_ballots"] = _whole_number(min_unit_ballots, least=1,
                                                     field="min_unit_ballots")
@@ -230,11 +238,12 @@ def set_timeline(session, election, *, actor, registration_deadline, tokens_open
 
 # -- contests and options ------------------------------------------------------------
 
-def add_contest(session, election, *, actor, code, labels, min_selections=0, max_selections=1):
+def add_contest(session, election, *, actor, code, labels, settings, min_selections=0,
+                max_selections=1):
     """Append a contest to the manifest (voters see contests in this order)."""
     _editable(election)
     check_code(code)
-    labels = check_labels(labels)
+    labels = check_labels(labels, settings=settings)
     _whole_number(min_selections, least=0, field="min_selections")
     _whole_number(max_selections, least=0, field="max_selections")
     if min_selections > max_selections:
@@ -252,12 +261,12 @@ def add_contest(session, election, *, actor, code, labels, min_selections=0, max
     return contest
 
 
-def add_option(session, election, contest_code, *, actor, code, labels):
+def add_option(session, election, contest_code, *, actor, code, labels, settings):
     """Append an option to a contest (voters see options in this order)."""
     _editable(election)
     contest = contest_by_code(election, contest_code)
     check_code(code)
-    labels = check_labels(labels)
+    labels = check_labels(labels, settings=settings)
     if any(o.code == code for o in contest.options):
         raise Refused("election_code_taken", code=code, field="code")
     position = max((o.position for o in contest.options), default=-1) + 1

@@ -7,13 +7,19 @@ from flask_login import current_user
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
 
-from ovote.elections import documents, eligibility, outreach, publication, services
+from ovote.elections import display, documents, eligibility, outreach, publication, services
 from ovote.elections.forms import RemindersForm
-from ovote.elections.display import TIMELINE_LABELS, label, local_timeline
+from ovote.elections.display import TIMELINE_LABELS, local_timeline
 from ovote.errors import Refused
 from ovote.extensions import db
+from ovote.runtime import runtime
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
+
+
+def label(labels):
+    """A label map's text in the reader's language (for the templates)."""
+    return display.label(labels, default_language=runtime().settings.default_locale)
 
 
 @bp.route("/")

@@ -30,8 +30,9 @@ class Eligibility:
         return {"eligible": True, "unit": self.unit.code, "token_issued": token_issued}
 
 
-def eligibility(session, election, voter) -> Eligibility:
-    """Whether `voter` may get a token for the frozen `election`, and for which unit."""
+def eligibility(session, election, voter, *, settings) -> Eligibility:
+    """Whether `voter` may get a token for the frozen `election`, and for which unit
+    (`settings`: the youngest age allowed)."""
     if voter.is_staff:
         return Eligibility(False, "staff_account")
     application = electorate.verified_application(session, voter)
@@ -42,5 +43,5 @@ def eligibility(session, election, voter) -> Eligibility:
             return Eligibility(False, "registered_too_late")
         if application.voting_channel not in (None, VotingChannel.ONLINE):
             return Eligibility(False, "other_channel")
-    verdict = electorate.eligibility(session, election, voter)
+    verdict = electorate.eligibility(session, election, voter, settings=settings)
     return Eligibility(verdict.eligible, verdict.reason, verdict.unit)

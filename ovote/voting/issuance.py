@@ -55,7 +55,7 @@ def _digest(blinded_msg: bytes) -> str:
     return hashlib.sha256(blinded_msg).hexdigest()
 
 
-def issue(session, *, election, voter, blinded_msg: bytes, cipher, now=None):
+def issue(session, *, election, voter, blinded_msg: bytes, settings, cipher, now=None):
     """Sign `blinded_msg` for `voter`; returns ``(unit, blind_sig, created)``.
 
     `created` is False for a retried identical request (same signature).
@@ -65,7 +65,7 @@ def issue(session, *, election, voter, blinded_msg: bytes, cipher, now=None):
     now = now or utcnow()
     if not issuance_open(election, now):
         raise IssuanceClosed()
-    verdict = eligibility(session, election, voter)
+    verdict = eligibility(session, election, voter, settings=settings)
     if not verdict.eligible:
         raise NotEligible(reason=verdict.reason)
     unit = verdict.unit

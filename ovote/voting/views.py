@@ -6,10 +6,11 @@ The board and receipt pages are public and served without the session cookie
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from ovote.accounts.access import login_required
+from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
 from ovote.elections.models import Election, ElectionState
 from ovote.extensions import csrf, db
+from ovote.runtime import runtime
 from ovote.voting import board, receipts
 from ovote.voting.eligibility import eligibility
 from ovote.voting.forms import RECEIPT_LIMIT, BoardSearchForm, ReceiptForm
@@ -60,10 +61,10 @@ def receipt_page(slug):
 
 
 @bp.route("/<slug>/vote")
-@login_required
+@roles_required(*Role)
 def vote_page(slug):
     election = _frozen(slug)
-    verdict = eligibility(db.session, election, current_user)
+    verdict = eligibility(db.session, election, current_user, settings=runtime().settings)
     issued = verdict.eligible and token_issued(db.session, election, current_user)
     return render_template("voting/vote.html", election=election, verdict=verdict, issued=issued,
                            tokens_now=issuance_open(election),
@@ -78,4 +79,5 @@ def voting_elections():
     states = (ElectionState.FROZEN, ElectionState.OPEN)
     elections = db.session.scalars(db.select(Election).where(Election.state.in_(states))
                                    .order_by(Election.voting_opens)).all()
-    return [e for e in elections if eligibility(db.session, e, current_user).eligible]
+    settings = runtime().settings
+    return [e for e in elections if eligibility(db.session, e, current_user, settings=settings).eligible]

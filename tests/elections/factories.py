@@ -22,6 +22,7 @@ from ovote.crypto.group import Scalar
 from ovote.elections import documents, freezing, keys, services, timeline
 from ovote.elections.models import Election, ElectionState
 from ovote.registration.models import Application, ApplicationState
+from ovote.runtime import runtime as runtime_of
 
 #: contest code -> (labels, option codes, min, max)
 CONTESTS = {
@@ -73,12 +74,10 @@ class BuiltElection:
         return next(u for u in self.election.units if u.code == code)
 
     def unit_private_key(self, code):
-        with self.app.app_context():
-            return keys.unit_private_key(self.unit(code))
+        return keys.unit_private_key(self.unit(code), cipher=runtime_of(self.app).cipher)
 
     def receipt_key(self):
-        with self.app.app_context():
-            return keys.receipt_signing_key(self.election)
+        return keys.receipt_signing_key(self.election, cipher=runtime_of(self.app).cipher)
 
     app: object = None
 
@@ -163,13 +162,14 @@ def build_election(factory, *, state="frozen", slug="test-election", consulates=
         election = services.create_election(
             session, actor=actor, slug=slug, title=title or {"en": "Test election", "fr": "Élection test"},
             threshold=k, min_unit_ballots=min_unit_ballots, max_revotes=max_revotes,
-            timezone_name="UTC")
+            timezone_name="UTC", settings=runtime_of(app).settings)
         for code, (labels, options, low, high) in contests.items():
             services.add_contest(session, election, actor=actor, code=code, labels=labels,
-                                 min_selections=low, max_selections=high)
+                                 settings=runtime_of(app).settings, min_selections=low, max_selections=high)
             for option in options:
                 services.add_option(session, election, code, actor=actor, code=option,
-                                    labels={"en": option.title(), "fr": option.title()})
+                                    labels={"en": option.title(), "fr": option.title()},
+                                    settings=runtime_of(app).settings)
         places = {}
         for code, carried in styles.items():
             places[code] = constituency_for(session, f"HOME-{code}")
@@ -194,6 +194,7 @@ def build_election(factory, *, state="frozen", slug="test-election", consulates=
         if state == "ceremony":
             return built
         built.election = freezing.freeze(session, election, actor=actor, ceremony=built.ceremony,
+                                         cipher=runtime_of(app).cipher,
                                          make_keys=PooledUnitKeys())
         if state == "open":
             timeline.open_election(session, built.election, actor=actor)

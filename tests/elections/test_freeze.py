@@ -15,6 +15,7 @@ from ovote.elections import documents, freezing
 from ovote.elections.models import Election, ElectionState, ReportingUnit
 from ovote.errors import Refused
 from ovote.refusals import as_json
+from ovote.runtime import runtime as runtime_of
 from tests.elections.factories import PooledUnitKeys, build_election
 
 
@@ -110,7 +111,7 @@ def test_a_bad_ceremony_outcome_is_refused_and_nothing_is_stored(app, factory, d
                                                                  code, status, trustee):
     built = build_election(factory, state="ceremony")
     with app.test_request_context(), pytest.raises(Refused) as caught:
-        freezing.freeze(db_session, built.election, actor="test", ceremony=outcome(built),
+        freezing.freeze(db_session, built.election, cipher=runtime_of(app).cipher, actor="test", ceremony=outcome(built),
                         make_keys=PooledUnitKeys())
     with app.test_request_context():
         body, got = as_json(caught.value)
@@ -127,7 +128,7 @@ def test_a_bad_ceremony_outcome_is_refused_and_nothing_is_stored(app, factory, d
 def test_only_an_election_in_its_ceremony_is_frozen(app, factory, db_session, state):
     built = build_election(factory, state=state)
     with app.test_request_context(), pytest.raises(Refused) as caught:
-        freezing.freeze(db_session, built.election, actor="test", ceremony=built.ceremony or {1: {}},
+        freezing.freeze(db_session, built.election, cipher=runtime_of(app).cipher, actor="test", ceremony=built.ceremony or {1: {}},
                         make_keys=PooledUnitKeys())
     assert caught.value.code == "election_illegal_transition"
 
@@ -135,7 +136,7 @@ def test_only_an_election_in_its_ceremony_is_frozen(app, factory, db_session, st
 def test_no_verified_voter_no_freeze(app, factory, db_session):
     built = build_election(factory, state="ceremony", units=[("PAR", "S1")], voters_per_unit=0)
     with app.test_request_context(), pytest.raises(Refused) as caught:
-        freezing.freeze(db_session, built.election, actor="test", ceremony=built.ceremony)
+        freezing.freeze(db_session, built.election, cipher=runtime_of(app).cipher, actor="test", ceremony=built.ceremony)
     assert caught.value.code == "election_no_unit"
 
 
@@ -152,14 +153,14 @@ def test_a_freeze_that_dies_carries_on_where_it_stopped(app, factory, db_session
 
     with app.test_request_context():
         with pytest.raises(KeyboardInterrupt):
-            freezing.freeze(db_session, built.election, actor="test", ceremony=built.ceremony,
+            freezing.freeze(db_session, built.election, cipher=runtime_of(app).cipher, actor="test", ceremony=built.ceremony,
                             make_keys=dies_on_second_batch, batch_size=1)
         db_session.expire_all()
         election = db_session.get(Election, built.election.id)
         assert election.state is ElectionState.CEREMONY and election.freeze_lease_until is None
         assert freezing.progress_of(db_session, election) == (1, 3)
         seen = []
-        freezing.freeze(db_session, election, actor="test", ceremony=built.ceremony, make_keys=pool,
+        freezing.freeze(db_session, election, cipher=runtime_of(app).cipher, actor="test", ceremony=built.ceremony, make_keys=pool,
                         batch_size=1, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 3), (3, 3)]
     assert [u.code for u in db_session.get(Election, election.id).units] == ["LON-S1", "PAR-S1", "ROM-S1"]
@@ -170,7 +171,7 @@ def test_a_second_process_does_not_freeze_the_same_election(app, factory, db_ses
     db_session.execute(update(Election).values(
         freeze_lease_until=utcnow() + freezing.LEASE))
     with app.test_request_context(), pytest.raises(Refused) as caught:
-        freezing.freeze(db_session, built.election, actor="test", ceremony=built.ceremony)
+        freezing.freeze(db_session, built.election, cipher=runtime_of(app).cipher, actor="test", ceremony=built.ceremony)
     assert caught.value.code == "freeze_in_progress"
     assert db_session.scalars(select(ReportingUnit)).all() == []
 
@@ -196,7 +197,7 @@ def test_units_of_voters_who_left_are_dropped_and_new_ones_made(app, factory, db
         return pool(count)
 
     with app.test_request_context():
-        election = freezing.freeze(db_session, built.election, actor="test", ceremony=built.ceremony,
+        election = freezing.freeze(db_session, built.election, cipher=runtime_of(app).cipher, actor="test", ceremony=built.ceremony,
                                    make_keys=meanwhile)
     assert [u["id"] for u in documents.definition_of(election)["units"]] == ["BER-S1", "PAR-S1"]
 
@@ -215,7 +216,7 @@ def test_the_data_key_rotation_reseals_the_election_keys(app, factory, db_sessio
     key_ring(fresh)
     db_session.expire_all()
     election = db_session.get(Election, built.election.id)
-    with app.app_context():
-        assert keys.unit_private_key(election.units[0]).key_size == 3072
-        assert keys.receipt_signing_key(election).verify_key.encode().hex() == \
+    cipher = runtime_of(app).cipher
+    assert keys.unit_private_key(election.units[0], cipher=cipher).key_size == 3072
+    assert keys.receipt_signing_key(election, cipher=cipher).verify_key.encode().hex() == \
             built.definition["receipt_key"]

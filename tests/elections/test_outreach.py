@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ovote.elections import outreach
 from ovote.elections.models import ElectionNotice, Notice
 from ovote.extensions import db
+from ovote.runtime import runtime as runtime_of
 from tests.conftest import Factory, make_app
 from tests.databases import fresh_database, upgrade_to_head
 from tests.elections.factories import build_election, consulate_for, verified_voter
@@ -16,7 +17,8 @@ from tests.elections.factories import build_election, consulate_for, verified_vo
 
 def send(app, session, now, **kwargs):
     with app.test_request_context():
-        return outreach.send_notices(session, now=now, **kwargs)
+        return outreach.send_notices(session, settings=runtime_of(app).settings,
+                                     mailer=runtime_of(app).mailer, now=now, **kwargs)
 
 
 @pytest.fixture
@@ -110,7 +112,7 @@ class SameContextFactory(Factory):
 def test_two_hosts_at_once_mail_each_voter_once(committing_app):
     """Two runs in two threads with their own sessions, on a database that really commits."""
     app = committing_app
-    app.extensions["ovote_outbox"] = []
+    runtime_of(app).mailer.outbox.clear()
     with app.app_context():
         built = build_election(SameContextFactory(app, db.session), consulates=("PAR", "LON", "ROM"),
                                voters_per_unit=5)
@@ -122,7 +124,9 @@ def test_two_hosts_at_once_mail_each_voter_once(committing_app):
         with app.app_context():
             barrier.wait()
             with app.test_request_context():
-                results.append(outreach.send_notices(db.session, now=now, batch_size=2))
+                results.append(outreach.send_notices(db.session, settings=runtime_of(app).settings,
+                                                     mailer=runtime_of(app).mailer, now=now,
+                                                     batch_size=2))
             db.session.remove()
 
     threads = [threading.Thread(target=host) for _ in range(2)]

@@ -272,8 +272,8 @@ def test_token_request_by_staff_and_without_login_or_csrf(app, db_session, facto
     anonymous = _token_post(app.test_client(), setup.slug)
     assert (anonymous.status_code, anonymous.get_json()["error"]) == (401, "login_required")
     for body, code in (({"blinded_msg": "zz"}, "bad_blinded_msg"), ({"blinded_msg": "00" * 383}, "bad_blinded_msg"),
-                       ({"blinded_msg": "ff" * 384}, "bad_blinded_msg"), ({}, "bad_json"),
-                       ({"blinded_msg": 5}, "bad_json")):
+                       ({"blinded_msg": "ff" * 384}, "bad_blinded_msg"), ({}, "bad_structure"),
+                       ({"blinded_msg": 5}, "bad_structure")):
         response = _token_post(device.client, setup.slug, device.csrf, body)
         assert response.get_json()["error"] == code, body
     assert db_session.query(TokenIssuance).count() == 0

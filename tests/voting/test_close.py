@@ -1,6 +1,7 @@
 """Closing signs the board's final state (§3.11) and stops casting."""
 import json
 
+from ovote.runtime import runtime
 from ovote.crypto.board import check_close
 from ovote.elections.timeline import close_election
 from tests.voting.helpers import VoterClient, cast, definition_of, open_election, verified_voter
@@ -15,7 +16,7 @@ def test_close_signs_the_final_board_and_refuses_later_ballots(app, db_session, 
     receipt = cast(app.test_client(), "closing", device.ballot()).get_json()["receipt"]
     late = device.ballot()
     with app.app_context():
-        close_election(db_session, setup.election, actor="test")
+        close_election(db_session, setup.election, actor="test", cipher=runtime(app).cipher)
         db_session.commit()
     document = app.test_client().get("/api/v1/elections/closing").get_json()
     close = document["close"]
@@ -28,7 +29,7 @@ def test_close_signs_the_final_board_and_refuses_later_ballots(app, db_session, 
 def test_an_empty_board_closes_on_the_fingerprint(app, db_session, factory):
     setup = open_election(app, db_session, factory, slug="empty")
     with app.app_context():
-        close_election(db_session, setup.election, actor="test")
+        close_election(db_session, setup.election, actor="test", cipher=runtime(app).cipher)
         db_session.commit()
     close = app.test_client().get("/api/v1/elections/empty").get_json()["close"]
     assert close["seq"] == 0 and close["board_head"] == setup.fingerprint
