@@ -37,6 +37,7 @@ def test_create_commissioner_command(app, db_session):
 def test_demo_leaves_an_open_election_with_three_voters_who_can_vote(app, db_session):
     from ovote.elections.models import Election, ElectionState
     from ovote.voting import demo as voting_demo
+    from ovote.runtime import runtime
     from ovote.voting.eligibility import eligibility
 
     result = app.test_cli_runner().invoke(args=["demo"])
@@ -44,7 +45,7 @@ def test_demo_leaves_an_open_election_with_three_voters_who_can_vote(app, db_ses
     election = db_session.query(Election).filter_by(slug=voting_demo.SLUG).one()
     assert election.state is ElectionState.OPEN
     voters = [db_session.query(User).filter_by(email=email).one() for email, *_ in voting_demo.VOTERS]
-    with app.app_context():
-        assert all(eligibility(db_session, election, voter).eligible for voter in voters)
+    settings = runtime(app).settings
+    assert all(eligibility(db_session, election, voter, settings=settings).eligible for voter in voters)
     for email, *_ in voting_demo.VOTERS:
         assert f"--election {voting_demo.SLUG} --email {email}" in result.output

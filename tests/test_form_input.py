@@ -14,6 +14,7 @@ from ovote.consulates.models import Constituency, Consulate
 from ovote.form_input import Form
 from ovote.registration.models import Application, ApplicationState
 from tests.conftest import PASSWORD, csrf_token
+from tests.elections.factories import build_election
 from tests.registration.conftest import reg  # noqa: F401  (the registration factory fixture)
 
 NOT_TEXT = "was not sent as text. Fill in the form on the page and send it again."
@@ -165,11 +166,14 @@ def test_no_post_endpoint_answers_500_to_numbers_where_text_is_expected(app, cli
         login_as(application.voter)
     elif role is not None:
         login_as(factory.user(role, consulate=application.consulate if role is Role.OFFICIAL else None))
-    body = json.dumps({name: 5 for name in _all_field_names()})
+    election = build_election(factory, state="draft").election
+    # the texts in every language are fields made at run time (ovote.elections.forms)
+    texts = [f"{prefix}_{language}" for prefix in ("title", "label") for language in ("en", "fr")]
+    body = json.dumps({name: 5 for name in _all_field_names() + texts})
     token = csrf_token(client, "/auth/login" if role is None else "/account")
     arguments = {"application_id": application.id, "user_id": application.voter.id,
                  "code": application.consulate.code, "step": "identity", "token": "x",
-                 "action": "activate"}
+                 "action": "activate", "slug": election.slug, "move": "open"}
     posted = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:

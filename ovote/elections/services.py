@@ -21,6 +21,7 @@ from ovote.consulates.models import Constituency
 from ovote.elections.models import (BallotStyle, BallotStyleConstituency, BallotStyleContest,
                                     Contest, ContestOption, Election, ElectionState,
                                     ElectionTrustee)
+from ovote.codes import ConfusableCode, confusable_with
 from ovote.errors import Refused
 from ovote.text import visible_text
 
@@ -110,6 +111,14 @@ def check_labels(labels, field="labels", *, settings):
     if default not in cleaned:
         raise Refused("election_missing_label", language=default, field=field)
     return {language: cleaned[language] for language in offered if language in cleaned}
+
+
+def _no_look_alike(code, existing):
+    """Refuse a code a reader could take for one of its siblings' (N0RTH beside NORTH):
+    voters and observers tell contests, options and styles apart by these codes."""
+    other = confusable_with(code, existing)
+    if other is not None:
+        raise ConfusableCode(code=code, other=other, field="code")
 
 
 def check_code(code, field="code"):
@@ -251,6 +260,7 @@ def add_contest(session, election, *, actor, code, labels, settings, min_selecti
                       field="min_selections")
     if any(c.code == code for c in election.contests):
         raise Refused("election_code_taken", code=code, field="code")
+    _no_look_alike(code, [c.code for c in election.contests])
     position = max((c.position for c in election.contests), default=-1) + 1
     contest = Contest(code=code, labels=labels, position=position, min_selections=min_selections,
                       max_selections=max_selections)
@@ -269,6 +279,7 @@ def add_option(session, election, contest_code, *, actor, code, labels, settings
     labels = check_labels(labels, settings=settings)
     if any(o.code == code for o in contest.options):
         raise Refused("election_code_taken", code=code, field="code")
+    _no_look_alike(code, [o.code for o in contest.options])
     position = max((o.position for o in contest.options), default=-1) + 1
     option = ContestOption(code=code, labels=labels, position=position)
     contest.options.append(option)
@@ -296,6 +307,7 @@ def add_ballot_style(session, election, *, actor, code, contests=(), constituenc
     check_code(code)
     if any(s.code == code for s in election.ballot_styles):
         raise Refused("election_code_taken", code=code, field="code")
+    _no_look_alike(code, [s.code for s in election.ballot_styles])
     chosen = _distinct_contests(election, code, contests)
     places = _free_constituencies(session, election, constituencies, code)
     style = BallotStyle(code=code,

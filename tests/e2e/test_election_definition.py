@@ -11,14 +11,17 @@ PASSWORD = "a long commissioner passphrase"
 
 
 def staff(app, email, role):
-    from ovote.accounts import services
-    from ovote.accounts.totp import _CONTEXT
-    from ovote.personal_data import cipher
+    from ovote.accounts.staff import create_staff
+    from ovote.accounts.totp import sealed_secret
+    from ovote.runtime import runtime
 
     secret = pyotp.random_base32()
-    with app.test_request_context():
-        user = services.create_staff(db.session, actor="cli", email=email, role=role, password=PASSWORD)
-        user.totp_secret_enc = cipher().seal(secret, context=_CONTEXT)
+    rt = runtime(app)
+    with app.app_context():  # the app's database session
+        user = create_staff(db.session, actor="cli", email=email, role=role, password=PASSWORD,
+                            settings=rt.settings, passwords=rt.passwords, cipher=rt.cipher,
+                            mailer=rt.mailer)
+        user.totp_secret_enc = sealed_secret(secret, cipher=rt.cipher)
         db.session.commit()
     return secret
 

@@ -50,3 +50,28 @@ def test_the_ceremony_needs_a_threshold_within_the_trustees(app, factory, db_ses
     with app.test_request_context(), pytest.raises(Refused) as caught:
         services.start_ceremony(db_session, built.election, actor="test")
     assert caught.value.code == "election_bad_threshold"
+
+
+@pytest.mark.parametrize("code, other", [("C0", "CO"), ("CO", "C0"), ("N0RTH", "NORTH")])
+def test_a_code_mistakable_for_a_siblings_is_refused_and_nothing_stored(
+        app, factory, db_session, runtime, code, other):
+    built = build_election(factory, state="draft", styles={"S1": ("C1",)})
+    labels = {"en": "Look-alike"}
+    services.add_contest(db_session, built.election, actor="test", code=other, labels=labels,
+                         settings=runtime.settings)
+    services.add_option(db_session, built.election, "C1", actor="test", code=other, labels=labels,
+                        settings=runtime.settings)
+    attempts = [
+        lambda: services.add_contest(db_session, built.election, actor="test", code=code,
+                                     labels=labels, settings=runtime.settings),
+        lambda: services.add_option(db_session, built.election, "C1", actor="test", code=code,
+                                    labels=labels, settings=runtime.settings),
+    ]
+    for attempt in attempts:
+        with pytest.raises(Refused) as caught:
+            attempt()
+        assert (caught.value.code, caught.value.params) == \
+            ("code.confusable", {"code": code, "other": other, "field": "code"})
+    assert [c.code for c in built.election.contests] == ["C1", other]
+    assert [o.code for o in services.contest_by_code(built.election, "C1").options] == \
+        ["ANA", "BRUNO", "CARLA", other]

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from ovote.runtime import runtime
 from ovote.audit.models import AuditEvent
 from ovote.elections import timeline
 from ovote.elections.models import Election, ElectionState
 from ovote.extensions import db
+from ovote.runtime import runtime
 from tests.elections.factories import build_election
 from tests.elections.test_outreach import SameContextFactory, committing_app  # noqa: F401
 

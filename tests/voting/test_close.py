@@ -1,9 +1,9 @@
 """Closing signs the board's final state (§3.11) and stops casting."""
 import json
 
-from ovote.runtime import runtime
 from ovote.crypto.board import check_close
 from ovote.elections.timeline import close_election
+from ovote.runtime import runtime
 from tests.voting.helpers import VoterClient, cast, definition_of, open_election, verified_voter
 
 
