@@ -32,16 +32,39 @@ class BadJsonShape(BadInput):
     code = "bad_structure"
 
 
-def read_json(expect=dict):
-    """The current request's body parsed strictly; raises BadJson or BadJsonShape.
+class TooLarge(BadInput):
+    code = "too_large"
 
-    `expect` is the type the top level must have (dict by default; None accepts any).
+
+def read_body(limit=None) -> bytes:
+    """The current request's body; beyond `limit` bytes (if given) TooLarge, having read at
+    most `limit` + 1 bytes, chunked bodies included. Read once and cached."""
+    if limit is not None:
+        if request.content_length is not None and request.content_length > limit:
+            raise TooLarge(limit=limit)
+        if "ovote.body" not in request.environ:
+            request.environ["ovote.body"] = request.stream.read(limit + 1)
+        data = request.environ["ovote.body"]
+        if len(data) > limit:
+            raise TooLarge(limit=limit)
+        return data
+    return request.get_data(cache=True)
+
+
+def read_json(expect=dict, *, limit=None, fields=None):
+    """The current request's body parsed strictly; raises BadJson, BadJsonShape or TooLarge.
+
+    `expect` is the type the top level must have (dict by default; None accepts any);
+    `fields`, if given, the exact set of keys an object must have, each a string.
     The body is read once and cached, so a form reading it afterwards sees the same.
     """
     try:
-        value = parse_json(request.get_data(cache=True))
+        value = parse_json(read_body(limit))
     except DecodeError:
         raise BadJson() from None
     if expect is not None and not isinstance(value, expect):
         raise BadJsonShape(expected="object" if expect is dict else expect.__name__)
+    if fields is not None and (set(value) != set(fields)
+                               or not all(isinstance(value[f], str) for f in fields)):
+        raise BadJsonShape(expected=", ".join(sorted(fields)))
     return value

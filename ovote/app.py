@@ -31,7 +31,9 @@ from ovote.registration.queue_views import bp as review_bp
 from ovote.registration.views import bp as registration_bp
 from ovote.runtime import KEY as RUNTIME_KEY
 from ovote.runtime import Runtime
+from ovote.serving import COOKIELESS_PATHS
 from ovote.settings import Settings
+from ovote.voting.views import bp as voting_bp
 from ovote.web.locale import select_locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +47,15 @@ class SessionInterface(SecureCookieSessionInterface):
     with could land after the next page's response and overwrite the newer cookie,
     losing, say, the page to return to after the second login factor."""
 
+    def open_session(self, app, request):
+        if COOKIELESS_PATHS.fullmatch(request.path):
+            # An empty session that is never saved: pages may still write to it (a
+            # CSRF token for the language form) without a cookie going either way.
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app, session, response):
-        if request.endpoint == "static":
+        if request.endpoint == "static" or COOKIELESS_PATHS.fullmatch(request.path):
             return
         super().save_session(app, session, response)
 
@@ -86,7 +95,7 @@ def create_app(config=None):
     web.init_app(app)
     for blueprint in (accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp, review_bp,
                       overview_bp, constituencies_bp, api_bp, elections_bp, manage_elections_bp,
-                      ceremony_bp, trustee_home_bp):
+                      ceremony_bp, trustee_home_bp, voting_bp):
         app.register_blueprint(blueprint)
     init_cli(app)
     return app

@@ -15,7 +15,7 @@ import click
 PURE_COMMANDS = {
     "trustee": "ovote.cli.trustee:trustee",
     "verify": "ovote.cli.verify:verify",
-    "vote": "ovote.cli.vote_audit:vote",
+    "vote": "ovote.cli.vote:vote",
 }
 HELP = "ovote: out-of-country voting. Run `ovote COMMAND --help` for each command."
 

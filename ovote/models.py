@@ -7,6 +7,7 @@ from ovote.registration.registry_models import RegistryEntry  # noqa: F401
 from ovote.elections.models import (BallotStyle, BallotStyleConstituency,  # noqa: F401
                                     BallotStyleContest, Contest, ContestOption, Election,
                                     ElectionNotice, ElectionTrustee, ReportingUnit)
+from ovote.voting.models import BoardEntry, BoardHead, TokenIssuance  # noqa: F401
 from ovote.mail import UndeliveredMail  # noqa: F401
 from ovote.elections.ceremony_models import (CeremonyAttempt, CeremonyComplaint,  # noqa: F401
                                              CeremonyUpload)

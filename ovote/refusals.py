@@ -251,6 +251,32 @@ REFUSALS: dict[str, Refusal] = {
         409, _l("No trustee has been named in this ceremony: there is no one to restart without.")),
     "ceremony.no_silent_trustee": Refusal(
         409, _l("Every complaint has been answered or no answer is due yet.")),
+
+    # -- voting: tokens, casting, the board, the JSON API's own (ovote/voting, ovote/api) --
+    "too_large": Refusal(413, _l("The request body is larger than %(limit)s bytes.")),
+    "login_required": Refusal(401, _l("Log in first.")),
+    "csrf_failed": Refusal(400, _l("The X-CSRFToken header is missing or not this session's token.")),
+    "staff_use_web": Refusal(
+        403, _l("Staff accounts log in on the web site, with their authentication code.")),
+    "not_eligible": Refusal(403, _l("You cannot get a ballot token for this election (%(reason)s).")),
+    "issuance_closed": Refusal(409, _l("Ballot tokens are not being given out for this election now.")),
+    "token_already_issued": Refusal(
+        409, _l("You already have a ballot token for this election; vote with the voting kit "
+                "you got it with.")),
+    "bad_blinded_msg": Refusal(
+        422, _l("blinded_msg must be lowercase hex of the unit key's length, below its modulus.")),
+    "election_not_open": Refusal(409, _l("This election is not open for voting.")),
+    "unknown_unit": Refusal(422, _l("This election has no reporting unit %(unit)s.")),
+    "bad_token": Refusal(422, _l("The ballot token is not valid: %(detail)s.")),
+    "bad_signature": Refusal(422, _l("The ballot's signature is not valid: %(detail)s.")),
+    "bad_encoding": Refusal(422, _l("A value of the ballot is not encoded as required: %(detail)s.")),
+    "bad_point": Refusal(422, _l("A point of the ballot is not a valid group element: %(detail)s.")),
+    "bad_scalar": Refusal(422, _l("A number of the ballot is not below the group order: %(detail)s.")),
+    "bad_proof": Refusal(422, _l("A proof of the ballot does not verify: %(detail)s.")),
+    "too_many_revotes": Refusal(
+        422, _l("This voting key has voted again %(limit)s times, the most this election allows.")),
+    "unknown_tracking_code": Refusal(404, _l("No ballot with this tracking code is on the board.")),
+    "bad_board_query": Refusal(400, _l("after must be a whole number ≥ 0 and limit one from 1 to 1000.")),
 }
 
 

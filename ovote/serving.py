@@ -16,8 +16,17 @@ a client can get is understood (README.md, "Production"):
   request's headers (Accept, Accept-Language, even the path) were not read.
   Their log line names the refusal, never the client's address.
 * the reverse proxy in front should allow at least as much (README.md).
+
+The access log (`OVOTE_ACCESS_LOG`, standard output by default) goes through
+`AccessLogger`: on the paths served without the session (`COOKIELESS_PATHS`:
+casting a ballot, the public board and receipt pages) its line carries no client
+address, user agent, referrer or request header, so that the log cannot tie a
+ballot to the voter who fetched a token from the same address (DESIGN.md §3.6).
 """
+import re
+
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from gunicorn.http import errors as http_errors
 from gunicorn.workers.gthread import ThreadWorker
 from gunicorn.workers.sync import SyncWorker
@@ -26,6 +35,11 @@ from werkzeug.exceptions import default_exceptions
 #: gunicorn's largest request line (its hard maximum)
 REQUEST_LINE_LIMIT = 8190
 REQUEST_FIELDS_LIMIT = 100
+#: paths served without reading or writing the session cookie (`ovote.app`) and logged without
+#: anything about the client: a ballot must reach the server with nothing that could name the
+#: voter (DESIGN.md §3.6)
+COOKIELESS_PATHS = re.compile(r"/api/v1/elections/[^/]+/ballots/?|/elections/[^/]+/(board|receipt)")
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 
 def _refusal_status(exc):
@@ -83,7 +97,21 @@ class AppThreadWorker(AppErrorPages, ThreadWorker):
     pass
 
 
-def gunicorn_options(*, bind, workers, threads, timeout, max_header_bytes):
+class AccessLogger(Logger):
+    """gunicorn's logger, with nothing about the client on the anonymous paths."""
+
+    ANONYMOUS_ATOMS = {"h": "-", "a": "-", "f": "-", "u": "-"}
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        if COOKIELESS_PATHS.fullmatch(environ.get("PATH_INFO", "")):
+            atoms.update(self.ANONYMOUS_ATOMS)
+            for key in [k for k in atoms if k.endswith("}i")]:
+                del atoms[key]  # request headers: X-Forwarded-For, Cookie, User-Agent...
+        return atoms
+
+
+def gunicorn_options(*, bind, workers, threads, timeout, max_header_bytes, access_log="-"):
     """gunicorn's settings for `ovote serve` (see the module's docstring for the limits)."""
     worker = AppThreadWorker if threads > 1 else AppSyncWorker
     return {
@@ -97,10 +125,15 @@ def gunicorn_options(*, bind, workers, threads, timeout, max_header_bytes):
         "limit_request_field_size": 2 * max_header_bytes,
         # The scheme and client address come from ProxyFix (OVOTE_TRUSTED_PROXIES) alone.
         "secure_scheme_headers": {},
-        # No access log: a line with a client address per request would join voters to
-        # their requests (DESIGN.md §3.6); errors go to standard error.
-        "accesslog": None,
+        # A ballot's access line has no client address (`AccessLogger`); errors go to
+        # standard error. `access_log` None or "" turns the access log off.
+        "accesslog": access_log or None,
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": f"{AccessLogger.__module__}.{AccessLogger.__qualname__}",
         "errorlog": "-",
+        # Workers never share database connections: each builds its app after the fork.
+        "preload_app": False,
+        "graceful_timeout": 30,
         "proc_name": "ovote",
     }
 

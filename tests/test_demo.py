@@ -45,3 +45,20 @@ def test_create_commissioner_command(app, db_session):
     dup = app.test_cli_runner().invoke(args=["admin", "create-commissioner", "boss@example.org"],
                                        input="a strong passphrase\na strong passphrase\n")
     assert dup.exit_code == 1 and "already exists" in dup.output
+
+
+def test_demo_leaves_an_open_election_with_three_voters_who_can_vote(app, db_session):
+    from ovote.elections.models import Election, ElectionState
+    from ovote.voting import demo as voting_demo
+    from ovote.runtime import runtime
+    from ovote.voting.eligibility import eligibility
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    election = db_session.query(Election).filter_by(slug=voting_demo.SLUG).one()
+    assert election.state is ElectionState.OPEN
+    voters = [db_session.query(User).filter_by(email=email).one() for email, *_ in voting_demo.VOTERS]
+    settings = runtime(app).settings
+    assert all(eligibility(db_session, election, voter, settings=settings).eligible for voter in voters)
+    for email, *_ in voting_demo.VOTERS:
+        assert f"--election {voting_demo.SLUG} --email {email}" in result.output

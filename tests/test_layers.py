@@ -91,11 +91,12 @@ def test_crypto_and_record_use_only_the_standard_library_pynacl_and_cryptography
 
 
 #: modules of the request and command layer, which may read Flask's globals and the runtime
+#: (`ovote/api/` holds the JSON API's views)
 #: (the form base and the JSON body reader fill the views' forms from the request, as Flask-WTF
 #: itself does: they are of the views' layer, used by the forms of every domain)
 VIEW_AND_COMMAND_LAYER = ("ovote/app.py", "ovote/console.py", "ovote/runtime.py", "ovote/schema.py",
                           "ovote/web/", "ovote/cli/", "ovote/accounts/access.py",
-                          "ovote/form_input.py", "ovote/api_input.py")
+                          "ovote/form_input.py", "ovote/api_input.py", "ovote/api/")
 _GLOBALS = {"current_app", "request", "g", "session"}
 
 

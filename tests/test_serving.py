@@ -6,10 +6,14 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from gunicorn.config import Config
 
+from ovote.serving import AccessLogger, gunicorn_options
 from tests.conftest import make_app
 from tests.databases import fresh_database, upgrade_to_head
 
@@ -136,3 +140,36 @@ def test_the_served_app_answers_pages(served):
     port, _server = served
     status, head, body = exchange(port, get("/auth/login"))
     assert status == 200 and 'name="csrf_token"' in body
+
+
+# -- the access log: no client address on a ballot's line ------------------------------
+
+
+def _line(path, capsys):
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("access_log_format", '%(h)s "%(r)s" %(s)s "%(a)s" %({x-forwarded-for}i)s')
+    logger = AccessLogger(config)
+    environ = {"REQUEST_METHOD": "POST", "RAW_URI": path, "PATH_INFO": path,
+               "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "198.51.100.9",
+               "HTTP_USER_AGENT": "VoterAgent/1.0"}
+    request = SimpleNamespace(headers=[("X-FORWARDED-FOR", "203.0.113.5"), ("USER-AGENT", "VoterAgent/1.0")])
+    response = SimpleNamespace(status="201 CREATED", headers=[], sent=10)
+    capsys.readouterr()
+    logger.access(response, request, environ, timedelta(milliseconds=12))
+    return capsys.readouterr().out
+
+
+def test_ballot_access_line_has_no_client(capsys):
+    line = _line("/api/v1/elections/e1/ballots", capsys)
+    assert "198.51.100.9" not in line and "203.0.113.5" not in line and "VoterAgent" not in line
+    assert '"POST /api/v1/elections/e1/ballots HTTP/1.1" 201' in line
+    other = _line("/api/v1/elections/e1/tokens", capsys)
+    assert "198.51.100.9" in other  # other paths keep the usual line
+
+
+def test_ovote_serve_logs_through_the_access_logger():
+    options = gunicorn_options(bind="127.0.0.1:0", workers=1, threads=1, timeout=30,
+                               max_header_bytes=8192, access_log="-")
+    assert options["logger_class"] == "ovote.serving.AccessLogger"
+    assert options["accesslog"] == "-"

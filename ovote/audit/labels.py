@@ -71,6 +71,7 @@ ACTIONS = {
     "election.ceremony.receive": _l("Uploaded their check of the shares received (step 3)"),
     "election.ceremony.answer": _l("Answered a complaint with the disputed share"),
     "election.ceremony.settle": _l("Uploaded their acceptance after a settled complaint"),
+    "voting.token_issued": _l("Was given a ballot token (the day only is recorded)"),
     "election.freeze.request": _l("Asked for an election to be frozen"),
     "election.freeze": _l("Froze an election: its definition and fingerprint are fixed"),
     "election.open": _l("Opened voting"),

@@ -45,11 +45,12 @@ def actor_of(user):
     return f"user:{user.id}"
 
 
-def record(session, *, actor, action, target="", details=None):
+def record(session, *, actor, action, target="", details=None, at=None):
     """Append an event to the chain and return it.
 
     `actor` is a user (or None) or a string such as "cli"; `details` a JSON-able
-    dict. Concurrent appends are serialised by a transaction-scoped advisory lock
+    dict; `at` (naive UTC) replaces the current time where an event must not
+    tell more than the day (a ballot token's issuance). Concurrent appends are serialised by a transaction-scoped advisory lock
     on PostgreSQL and by SQLite's single writer; the unique `seq` primary key
     makes a lost race fail loudly rather than fork the chain.
     """
@@ -61,7 +62,7 @@ def record(session, *, actor, action, target="", details=None):
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
-    at = utcnow()
+    at = at or utcnow()
     details_json = _canonical(details or {})
     event = AuditEvent(
         seq=seq,

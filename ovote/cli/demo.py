@@ -18,6 +18,7 @@ from ovote.extensions import db
 from ovote.registration import demo as registration_demo
 from ovote.runtime import runtime
 from ovote.schema import with_database
+from ovote.voting import demo as voting_demo
 
 PASSWORD = "demo-password-1"
 CONSULATES = [
@@ -94,6 +95,7 @@ def demo():
     db.session.flush()
     registration_demo.load(db.session, settings=rt.settings, cipher=rt.cipher, mailer=rt.mailer,
                            documents=rt.documents)
+    voting_demo.load(db.session, rt.passwords.hash(PASSWORD), cipher=rt.cipher)
     record(db.session, actor="cli", action="demo.load")
     db.session.commit()
     _load_election(rt)
@@ -111,4 +113,6 @@ def demo():
     for line in registration_demo.describe():
         click.echo(line)
     for line in demo_election.describe(db.session, folder=trustee_folder()):
+        click.echo(line)
+    for line in voting_demo.describe():
         click.echo(line)

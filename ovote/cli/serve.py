@@ -31,11 +31,15 @@ def _app_factory():
               help="Threads per worker.")
 @click.option("--timeout", type=click.IntRange(1), default=30, show_default=True,
               help="Seconds a request may take before its worker is restarted.")
+@click.option("--access-log", envvar="OVOTE_ACCESS_LOG", default="-", show_default=True,
+              help="File of the access log ('-': standard output, '': none); a ballot's line "
+                   "has no client address.")
 @with_database
-def serve(bind, workers, threads, timeout):
+def serve(bind, workers, threads, timeout, access_log):
     """Serve the app with gunicorn."""
     options = gunicorn_options(bind=bind, workers=workers, threads=threads, timeout=timeout,
-                               max_header_bytes=runtime().settings.max_header_bytes)
+                               max_header_bytes=runtime().settings.max_header_bytes,
+                               access_log=access_log)
     make_app = _app_factory()
     # The schema check's connections stay in this process; each worker opens its own.
     db.session.remove()

@@ -1,4 +1,4 @@
-"""`ovote vote audit FILE`: what an audited encryption contains.
+"""`ovote vote audit FILE` (in `ovote.cli.vote`): what an audited encryption contains.
 
 Pure: reads the audit document the browser client downloads after "check
 this encryption" and opens it with `ovote.crypto.audit` only (no app, no
@@ -50,10 +50,3 @@ def audit(file, fingerprint, language):
         chosen = ", ".join(options[o] for o in contest.chosen) or "(none: blank)"
         click.echo(f"{_label(spec['labels'], language)}: {chosen}")
 
-
-@click.group("vote", help="The voter's side: checking an audited encryption.")
-def vote():
-    pass
-
-
-vote.add_command(audit)

@@ -10,7 +10,9 @@ Modules, from the bottom up:
 * `threshold`, `share_encryption`: the k-of-n key ceremony and decryption.
 * `blindrsa`, `tokens`: RFC 9474 blind signatures and ballot tokens.
 * `ballot_style`, `ballot`, `ballot_validation`: ballots on the wire.
-* `fingerprint`: the election definition and its fingerprint.
+* `fingerprint`: the election definition and its fingerprint;
+  `definition`: checking a downloaded definition before trusting it.
+* `board`: the bulletin board's chain, signed receipts, the close statement.
 
 The verifier and the voter client import these modules directly.
 """

@@ -3,20 +3,25 @@
 Checks run in the order of §3.8 and the first failure raises
 `InvalidBallot` with its code:
 
-1. ``bad_structure`` / ``bad_encoding``: the fields the token check needs
-   are missing or not hex of the right length;
-2. ``bad_token``: the token is not the unit key's RFC 9474 signature over
-   ``prefix || "ovote/token/v1" || 0x00 || fingerprint || voting_key``;
-3. ``bad_signature``: the voting key's Ed25519 signature over the
-   canonical JSON of every other field (``bad_encoding`` if that JSON has
-   floats or the like);
-4. ``bad_structure``: fields, version, election, unit, and contests,
-   selections and proof lengths exactly as the ballot style says;
+1. ``bad_token``: the token is not the unit key's RFC 9474 signature over
+   ``prefix || "ovote/token/v1" || 0x00 || fingerprint || voting_key``
+   (before it, ``bad_structure`` if a field it needs is missing or not a
+   string, ``bad_encoding`` if the voting key or prefix is not 32 bytes of
+   lowercase hex or the token signature not exactly the modulus length);
+2. ``bad_signature``: the voting key's Ed25519 signature over the
+   canonical JSON of every other field, and the voting key must be a
+   valid point (anyone can sign for a small-order one); ``bad_encoding``
+   for a signature that is not 64 bytes of lowercase hex;
+3. ``bad_structure``: fields, version, election, unit, and contests,
+   selections and proof lengths exactly as the ballot style says (an
+   ``election`` that is not 64 lowercase hex digits is ``bad_encoding``);
 5. ``bad_encoding`` / ``bad_point`` / ``bad_scalar``: every point and
    scalar canonical (each point validated once, here);
 6. ``bad_proof``: every selection proof, then every contest sum proof.
 
-Election open and unit existence are the server's checks, made before.
+Each stage checks the fields it uses, so a ballot fails where §3.8's
+order first meets a problem. Election open and unit existence are the
+server's checks, made before (`ballot_unit` reads the unit id for them).
 """
 
 from collections.abc import Mapping
@@ -64,28 +69,44 @@ def _hex(text, length, what):
         raise _fail("bad_encoding", str(exc)) from None
 
 
-def _check_envelope(ballot):
+def _token_fields(ballot, unit_key: RSAPublicKey):
+    """What the token check needs: the voting key, prefix and signature."""
     if not isinstance(ballot, Mapping):
         raise _fail("bad_structure", "ballot: expected a JSON object")
     token = ballot.get("token")
     if not isinstance(token, Mapping) or not all(
         isinstance(token.get(k), str) for k in ("prefix", "signature")
     ):
-        raise _fail("bad_structure", 'token: expected {"prefix","signature"}')
-    for field in ("voting_key", "signature"):
-        if not isinstance(ballot.get(field), str):
-            raise _fail("bad_structure", f"{field}: missing")
+        raise _fail("bad_structure", 'token: expected {"prefix","signature"} strings')
+    if not isinstance(ballot.get("voting_key"), str):
+        raise _fail("bad_structure", "voting_key: missing or not a string")
     voting_key = _hex(ballot["voting_key"], 32, "voting_key")
     prefix = _hex(token["prefix"], 32, "token.prefix")
-    token_signature = _hex(token["signature"], None, "token.signature")
+    # A signature shorter or longer than the modulus is malformed, not a
+    # signature that fails to verify (§3.8).
+    modulus_length = (unit_key.key_size + 7) // 8
+    token_signature = _hex(token["signature"], modulus_length, "token.signature")
+    return voting_key, prefix, token_signature
+
+
+def ballot_unit(ballot) -> str:
+    """The unit id a ballot names, for the server to find the unit's key
+    before validating; ``bad_structure`` if there is none."""
+    if not isinstance(ballot, Mapping):
+        raise _fail("bad_structure", "ballot: expected a JSON object")
+    unit = ballot.get("unit")
+    if not isinstance(unit, str):
+        raise _fail("bad_structure", "unit: missing or not a string")
+    return unit
+
+
+def _check_signature(ballot, voting_key: bytes) -> None:
+    if not isinstance(ballot.get("signature"), str):
+        raise _fail("bad_structure", "signature: missing or not a string")
     signature = _hex(ballot["signature"], 64, "signature")
-    return voting_key, prefix, token_signature, signature
-
-
-def _check_signature(ballot, voting_key: bytes, signature: bytes) -> None:
     try:
-        # An honest voting key is a point of the prime-order subgroup; a
-        # small-order "key" would let anyone sign in its name.
+        # An honest voting key is a point of the prime-order subgroup; for
+        # a small-order "key" anyone can make a signature that verifies.
         Point.from_bytes(voting_key)
     except DecodeError:
         raise _fail("bad_signature", "voting_key: not a valid Ed25519 key") from None
@@ -115,7 +136,9 @@ def _check_structure(ballot, *, fingerprint, unit_id, ballot_style) -> None:
         raise _fail("bad_structure", f"ballot: fields must be {sorted(BALLOT_FIELDS)}")
     if ballot["version"] != VERSION:
         raise _fail("bad_structure", "ballot: unsupported version")
-    if ballot["election"] != fingerprint.hex():
+    if not isinstance(ballot["election"], str):
+        raise _fail("bad_structure", "election: not a string")
+    if _hex(ballot["election"], 32, "election") != fingerprint:
         raise _fail("bad_structure", "ballot: for another election")
     if ballot["unit"] != unit_id:
         raise _fail("bad_structure", "ballot: for another unit")
@@ -210,10 +233,10 @@ def validate_ballot(
     `check_ballot_style`. Returns a `ValidatedBallot`; raises
     `InvalidBallot(code=...)` at the first failure.
     """
-    voting_key, prefix, token_signature, signature = _check_envelope(ballot)
+    voting_key, prefix, token_signature = _token_fields(ballot, unit_key)
     if not verify_token(unit_key, fingerprint, voting_key, prefix, token_signature):
         raise _fail("bad_token", "token is not signed by this unit's key")
-    _check_signature(ballot, voting_key, signature)
+    _check_signature(ballot, voting_key)
     _check_structure(ballot, fingerprint=fingerprint, unit_id=unit_id, ballot_style=ballot_style)
     decoded = _decode_contests(ballot, ballot_style)
     _check_proofs(decoded, joint_key=joint_key, fingerprint=fingerprint, voting_key=voting_key)

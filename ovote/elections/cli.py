@@ -242,7 +242,7 @@ def open_(slug):
 @click.argument("slug")
 def close(slug):
     """Close an open election now."""
-    timeline.close_election(db.session, _election(slug), actor=ACTOR)
+    timeline.close_election(db.session, _election(slug), actor=ACTOR, cipher=runtime().cipher)
     db.session.commit()
     click.echo(f"{slug} is closed")
 
@@ -253,8 +253,8 @@ def tick(now_text):
     """Move elections by their timeline and send the outreach mails due; safe to run every
     minute from cron, on several hosts at once."""
     now = datetime.fromisoformat(now_text) if now_text else None
-    report = timeline.move_by_timeline(db.session, actor="tick", now=now)
     rt = runtime()
+    report = timeline.move_by_timeline(db.session, actor="tick", cipher=rt.cipher, now=now)
     maker = keys.UnitKeyMaker(keys.workers_for(rt.settings.freeze_workers))
     try:
         report.frozen = freezing.run_requested_freezes(

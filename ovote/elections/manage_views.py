@@ -234,7 +234,8 @@ MOVES = {
                          _l("The ceremony was stopped; the election is a draft again.")),
     "open": (lambda e: timeline.open_election(db.session, e, actor=current_user),
              _l("Open voting now"), _l("Voting is open.")),
-    "close": (lambda e: timeline.close_election(db.session, e, actor=current_user),
+    "close": (lambda e: timeline.close_election(db.session, e, actor=current_user,
+                                                cipher=runtime().cipher),
               _l("Close voting now"), _l("Voting is closed.")),
 }
 

@@ -19,8 +19,9 @@ _close_hooks = []
 
 
 def on_close(hook):
-    """Register `hook(session, election)`, run in the closing transaction after the state
-    moved (the voting domain writes the signed close statement, §3.11, there)."""
+    """Register `hook(session, election, *, cipher)`, run in the closing transaction after the
+    state moved (the voting domain writes the signed close statement, §3.11, there, with the
+    receipt key `cipher` unseals)."""
     _close_hooks.append(hook)
     return hook
 
@@ -41,13 +42,13 @@ def open_election(session, election, *, actor, now=None):
     return election
 
 
-def close_election(session, election, *, actor, now=None):
+def close_election(session, election, *, actor, cipher, now=None):
     """Open -> closed: no ballot is accepted any more. Audited; the caller commits."""
     election = _locked(session, election.id)
     election.close(now)
     session.flush()
     for hook in _close_hooks:
-        hook(session, election)
+        hook(session, election, cipher=cipher)
     record(session, actor=actor, action="election.close", target=election.audit_target,
            details={"fingerprint": election.fingerprint})
     log.info("election %s closed", election.slug)
@@ -62,7 +63,7 @@ class TickReport:
     mails: dict = field(default_factory=dict)  # notice -> count sent
 
 
-def move_by_timeline(session, *, actor="tick", now=None, report=None):
+def move_by_timeline(session, *, cipher, actor="tick", now=None, report=None):
     """Open the frozen elections whose voting has begun (and not ended), close the open
     ones whose voting has ended; each in its own short transaction."""
     now = now or utcnow()
@@ -82,7 +83,7 @@ def move_by_timeline(session, *, actor="tick", now=None, report=None):
     for election_id in due_close:
         election = _locked(session, election_id)
         if election.state is ElectionState.OPEN and election.voting_closes <= now:
-            close_election(session, election, actor=actor, now=now)
+            close_election(session, election, actor=actor, cipher=cipher, now=now)
             report.closed.append(election.slug)
         session.commit()
     return report

@@ -6,6 +6,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
 from ovote.api import OPENAPI
 from tests.elections.factories import build_election
 
@@ -28,5 +30,9 @@ def test_the_served_document_is_the_file(client):
 @schema.parametrize()
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_the_api_answers_as_documented(case, app, elections):
-    # The examples share the test's SAVEPOINT: every operation here only reads.
-    case.call_and_validate(app=app)
+    # The examples share the test's SAVEPOINT. A schema cannot say what makes a ballot, a
+    # blinded message or a password valid (signatures, proofs, accounts), so generated
+    # bodies that match the schema are refused there: only the shape of the answers is
+    # checked for the operations that take a body.
+    excluded = [positive_data_acceptance] if case.operation.method.upper() == "POST" else []
+    case.call_and_validate(app=app, excluded_checks=excluded)

@@ -206,16 +206,34 @@ TAMPERS = [
     ("not-an-object", lambda b, c: b.clear(), False, "bad_structure"),
     ("voting-key-not-hex", lambda b, c: b.update(voting_key="zz" * 32), True, "bad_encoding"),
     ("token-prefix-short", lambda b, c: b["token"].update(prefix="00" * 31), True, "bad_encoding"),
+    ("token-missing", lambda b, c: b.pop("token"), True, "bad_structure"),
+    ("token-not-an-object", lambda b, c: b.update(token="00" * 32), True, "bad_structure"),
+    ("token-signature-not-a-string", lambda b, c: b["token"].update(signature=5), True, "bad_structure"),
+    ("voting-key-missing", lambda b, c: b.pop("voting_key"), True, "bad_structure"),
+    ("token-signature-one-byte-short",
+     lambda b, c: b["token"].update(signature=b["token"]["signature"][2:]), True, "bad_encoding"),
+    ("token-signature-one-byte-long",
+     lambda b, c: b["token"].update(signature="00" + b["token"]["signature"]), True, "bad_encoding"),
+    ("token-signature-uppercase",
+     lambda b, c: b["token"].update(signature=b["token"]["signature"].upper()), True, "bad_encoding"),
     ("token-bit-flipped", _flip_token_signature, True, "bad_token"),
     ("token-prefix-changed", lambda b, c: b["token"].update(prefix="11" * 32), True, "bad_token"),
     ("token-of-other-key", _other_voting_key, False, "bad_token"),
     ("signature-flipped", _flip_signature, False, "bad_signature"),
+    ("signature-63-bytes", lambda b, c: b.update(signature=b["signature"][:126]), False, "bad_encoding"),
+    ("signature-missing", lambda b, c: b.pop("signature"), False, "bad_structure"),
+    ("signature-not-a-string", lambda b, c: b.update(signature=None), False, "bad_structure"),
     ("field-changed-unsigned", lambda b, c: b.update(unit="other"), False, "bad_signature"),
     ("small-order-voting-key", lambda b, c: b.update(voting_key=SMALL_ORDER_POINTS[4]), False, "bad_token"),
     ("float-in-ballot", lambda b, c: b.update(extra=1.5), False, "bad_encoding"),
     ("extra-field", lambda b, c: b.update(extra=1), True, "bad_structure"),
     ("wrong-version", lambda b, c: b.update(version="ovote/v2"), True, "bad_structure"),
     ("other-election", lambda b, c: b.update(election="00" * 32), True, "bad_structure"),
+    ("election-uppercase", lambda b, c: b.update(election=b["election"].upper()), True, "bad_encoding"),
+    ("election-short", lambda b, c: b.update(election=b["election"][:62]), True, "bad_encoding"),
+    ("election-not-a-string", lambda b, c: b.update(election=1), True, "bad_structure"),
+    ("version-missing", lambda b, c: b.pop("version"), True, "bad_structure"),
+    ("contests-not-a-list", lambda b, c: b.update(contests={}), True, "bad_structure"),
     ("other-unit", lambda b, c: b.update(unit="other"), True, "bad_structure"),
     ("contests-reordered", lambda b, c: b["contests"].reverse(), True, "bad_structure"),
     ("contest-dropped", lambda b, c: b["contests"].pop(), True, "bad_structure"),
@@ -278,10 +296,11 @@ def test_non_dict_ballot_is_bad_structure(validate):
     assert info.value.code == "bad_structure"
 
 
-def test_small_order_voting_key_is_refused_even_with_a_token(election, validate, unit_rsa_key, fingerprint):
-    # A voter's client that asks for a token on a small-order "key" gets
-    # nothing usable: anyone could sign ballots in that key's name.
-    weak_key = bytes.fromhex(SMALL_ORDER_POINTS[4])
+@pytest.mark.parametrize("weak", [SMALL_ORDER_POINTS[0], SMALL_ORDER_POINTS[4], SMALL_ORDER_POINTS[7]])
+def test_small_order_voting_key_is_refused_even_with_a_token(election, validate, unit_rsa_key, fingerprint, weak):
+    # A voter's client that asks for a token on a small-order "key" (or the
+    # identity) gets nothing usable: anyone could sign in that key's name.
+    weak_key = bytes.fromhex(weak)
     public = unit_rsa_key.public_key()
     request = tokens.request_token(public, fingerprint, weak_key)
     token = tokens.finish_token(public, request, tokens.issue_token(unit_rsa_key, request.blinded_msg))

@@ -9,6 +9,7 @@ from ovote.audit.models import AuditEvent
 from ovote.elections import timeline
 from ovote.elections.models import Election, ElectionState
 from ovote.extensions import db
+from ovote.runtime import runtime
 from tests.elections.factories import build_election
 from tests.elections.test_outreach import SameContextFactory, committing_app  # noqa: F401
 
@@ -39,15 +40,17 @@ def test_the_tick_opens_and_closes_by_the_timeline_once(app, factory, db_session
 
 def test_a_frozen_election_past_its_close_is_not_opened(app, factory, db_session):
     built = build_election(factory)
-    report = timeline.move_by_timeline(db_session, now=built.election.voting_closes)
+    report = timeline.move_by_timeline(db_session, cipher=runtime(app).cipher,
+                                       now=built.election.voting_closes)
     assert report.opened == [] and built.election.state is ElectionState.FROZEN
 
 
 def test_closing_runs_the_close_hooks_in_its_transaction(app, factory, db_session, monkeypatch):
     built = build_election(factory, state="open")
     seen = []
-    monkeypatch.setattr(timeline, "_close_hooks", [lambda session, e: seen.append(e.state)])
-    timeline.close_election(db_session, built.election, actor="test")
+    monkeypatch.setattr(timeline, "_close_hooks", [lambda session, e, cipher: seen.append(e.state)])
+    timeline.close_election(db_session, built.election, actor="test",
+                            cipher=runtime(app).cipher)
     assert seen == [ElectionState.CLOSED]
 
 
@@ -62,7 +65,7 @@ def test_two_hosts_ticking_at_once_open_an_election_once(committing_app):  # noq
     def host():
         with app.app_context():
             barrier.wait()
-            reports.append(timeline.move_by_timeline(db.session, now=opens))
+            reports.append(timeline.move_by_timeline(db.session, cipher=runtime(app).cipher, now=opens))
             db.session.remove()
 
     threads = [threading.Thread(target=host) for _ in range(2)]

@@ -26,8 +26,9 @@ def test_the_demo_loads_a_registry_and_a_queue_for_paris(app, db_session, tmp_pa
     assert result.exit_code == 0, result.output
     assert "consulate PAR has two submitted applications" in result.output
     assert "PA1000001" in result.output and "ID3000003" in result.output
+    # The demo elections add verified voters of their own, outside the Paris queue.
     applications = [a for a in db_session.query(Application).order_by(Application.id)
-                    if a.consulate.code == "PAR"]  # the demo election's voter is at LON
+                    if a.consulate.code == "PAR" and a.state != ApplicationState.VERIFIED]
     assert [a.state for a in applications] == [ApplicationState.SUBMITTED] * 2
     assert [a.checks_outcome for a in applications] == [CheckOutcome.PASS, CheckOutcome.REVIEW]
     counts = (db_session.query(Application).count(), db_session.query(RegistryEntry).count(),
