@@ -300,6 +300,7 @@ REFUSALS: dict[str, Refusal] = {
     "tally.bad_in_person": Refusal(409, _l("The in-person returns cannot be counted: %(detail)s")),
     "tally.not_tallied": Refusal(409, _l(
         "The results are not computed yet (the election is: %(state)s).")),
+    "tally.already_published": Refusal(409, _l("The results of this election are already published.")),
     "results_not_published": Refusal(409, _l("The results of this election are not published yet.")),
 }
 

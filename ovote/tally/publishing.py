@@ -43,10 +43,13 @@ def results_of(session, election) -> ElectionResults | None:
 
 def publish(session, election, *, actor, now=None) -> ElectionResults:
     """Tallied -> published: the results and the record become public. Refuses
-    `tally.not_tallied` before the trustees' decryptions are combined. Audited;
+    `tally.not_tallied` before the trustees' decryptions are combined,
+    `tally.already_published` after. Audited;
     the caller commits."""
     election = _locked(session, election.id)
     results = results_of(session, election)
+    if election.state is ElectionState.PUBLISHED:
+        raise Refused("tally.already_published")
     if election.state is not ElectionState.TALLIED or results is None:
         raise Refused("tally.not_tallied", state=election.state.label)
     election.publish()
