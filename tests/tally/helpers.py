@@ -11,7 +11,6 @@ from ovote.crypto.ceremony_files import dump_document
 from ovote.elections import ceremony_link, freezing, timeline
 from ovote.registration.models import Application
 from ovote.runtime import runtime
-from tests.conftest import log_in
 from tests.elections.ceremony_helpers import Trustees
 from tests.elections.factories import PooledUnitKeys, build_election
 from tests.voting.helpers import VoterClient, cast
@@ -37,9 +36,7 @@ class Cycle:
             ceremony=ceremony_link.ceremony_outcome(session, built.election),
             make_keys=PooledUnitKeys())
         timeline.open_election(session, self.election, actor="test")
-        # The factory's voters apply "now", after the registration deadline.
-        for application in session.query(Application):
-            application.first_submitted_at = self.election.registration_deadline - timedelta(days=1)
+        first_submitted_in_time(session, self.election)
         session.commit()
         self.definition = json.loads(self.election.definition)
         #: (contest, consulate) -> Counter of the options of the counted ballots
@@ -86,18 +83,29 @@ class Cycle:
         return parse_json(response.data)
 
     def upload_decryption(self, index, document, *, expect=303):
-        self.trustees.login(index)
-        page = self.client.get(f"/elections/{self.slug}/decryption/")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                          r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
         data = document if isinstance(document, bytes) else dump_document(document)
-        response = self.client.post(
-            f"/elections/{self.slug}/decryption/upload",
-            data={"csrf_token": token.group(1) or token.group(2),
-                  "file": (io.BytesIO(data), "decryption.json")},
-            content_type="multipart/form-data")
-        assert response.status_code == expect, response.get_data(as_text=True)[:3000]
-        return response
+        return upload_decryption_file(self.app, self.client, self.trustees, self.slug, index,
+                                      data, expect=expect)
+
+
+def first_submitted_in_time(session, election):
+    """The factory's voters apply "now", after the registration deadline: move their
+    first submission before it."""
+    for application in session.query(Application):
+        application.first_submitted_at = election.registration_deadline - timedelta(days=1)
+
+
+def upload_decryption_file(app, client, trustees, slug, index, data: bytes, *, expect=303):
+    """Trustee `index` uploads `data` with the form of their decryption page."""
+    trustees.login(index)
+    page = client.get(f"/elections/{slug}/decryption/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    response = client.post(f"/elections/{slug}/decryption/upload",
+                           data={"csrf_token": token.group(1),
+                                 "file": (io.BytesIO(data), "decryption.json")},
+                           content_type="multipart/form-data")
+    assert response.status_code == expect, response.get_data(as_text=True)[:3000]
+    return response
 
 
 def group_totals(expected, groups, definition):

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from ovote.crypto import ceremony_decrypt as trustee_side
-from ovote.crypto.ceremony_files import read_document
+from ovote.crypto.ceremony_files import dump_document
 from ovote.elections.models import ElectionState
+from ovote.errors import Refused
 from ovote.tally import aggregation, decryption
 from ovote.tally.models import DecryptionShare, ElectionResults
 from tests.elections.ceremony_helpers import resign
@@ -87,12 +88,17 @@ def test_a_bad_proof_is_refused_naming_the_trustee_and_nothing_is_kept(tallying,
 def test_the_same_file_twice_changes_nothing_and_another_is_refused(tallying, db_session):
     good = _decryption(tallying, 2)
     tallying.upload_decryption(2, good)
-    tallying.upload_decryption(2, good)
+    user = tallying.trustees.users[2]
+    # Sent again (the page no longer offers the form; a second tab or a script might).
+    decryption.upload(db_session, tallying.election, user, dump_document(good))
     assert db_session.query(DecryptionShare).count() == 4
     again = _decryption(tallying, 2)  # fresh proofs: another file with the same D values
     assert again != good
-    response = tallying.upload_decryption(2, again, expect=409)
-    assert "Trustee 2 has already sent a different decryption file" in response.get_data(as_text=True)
+    with pytest.raises(Refused) as refused:
+        decryption.upload(db_session, tallying.election, user, dump_document(again))
+    assert refused.value.code == "tally.already_decrypted"
+    assert refused.value.params == {"trustee": 2}
+    db_session.rollback()
     assert db_session.query(DecryptionShare).count() == 4
 
 
