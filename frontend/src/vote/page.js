@@ -55,7 +55,7 @@ function announce(text) {
 
 /** Replace the page with one step; its heading takes the focus (screen readers announce it). */
 function show(heading, ...body) {
-  const title = h("h1", { class: "h3", tabindex: "-1", id: "step-heading" }, heading);
+  const title = h("h1", { tabindex: "-1", id: "step-heading" }, heading);
   root.replaceChildren(title, ...body.filter((part) => part !== null && part !== undefined && part !== false));
   document.title = `${heading} · ${pageTitle}`;
   title.focus();
@@ -70,6 +70,8 @@ function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** A receipt's RFC 3339 time as people read it: 2026-12-01 07:00:00 UTC. */
+const when = (at) => String(at).replace("T", " ").replace(/Z$/, " UTC");
 const boardLink = (code) => new URL(config.board.replace("{code}", code), location.href).href;
 
 /** Until a receipt is shown, every screen says that nothing is cast. */
@@ -184,7 +186,7 @@ async function start() {
 function earlierReceipts(receipts) {
   return h("ol", { id: "earlier-receipts" }, receipts.map((r, i) => h("li", {},
     h("a", { href: boardLink(r.tracking_code) }, h("code", {}, shortTrackingCode(r.tracking_code))),
-    " ", t("earlier_at", { at: r.received_at }),
+    " ", t("earlier_at", { at: when(r.received_at) }),
     i === receipts.length - 1 ? ` (${t("latest")})` : ` (${t("replaced")})`)));
 }
 
@@ -356,7 +358,8 @@ async function encryptStep() {
 }
 
 function trackingBlock(code) {
-  return h("p", {}, t("tracking"), " ", h("code", { class: "fs-5", id: "tracking-code" }, shortTrackingCode(code)));
+  return h("div", { class: "mb-3" }, h("p", { class: "mb-1" }, t("tracking")),
+    h("p", { class: "mb-0" }, h("code", { class: "fs-4 text-nowrap", id: "tracking-code" }, shortTrackingCode(code))));
 }
 
 function notCastAlert(extra = null) {
@@ -389,9 +392,9 @@ function auditStep() {
     ]));
     show(t("audit_h"), notCastAlert(t("audit_not_cast")), trackingBlock(opened.trackingCode), list,
       h("p", {}, t("audit_match")),
-      h("p", { class: "text-body-secondary" }, t("audit_note")),
-      button(t("audit_download"), () => download(`ovote-audit-${opened.trackingCode.slice(0, 8)}.json`, JSON.stringify(doc, null, 1)), "btn btn-outline-secondary"),
-      h("div", {}, button(t("again"), encryptStep), button(t("change_choices"), review, "btn btn-outline-secondary")));
+      h("div", {}, button(t("again"), encryptStep), button(t("change_choices"), review, "btn btn-outline-secondary")),
+      h("p", { class: "text-body-secondary mt-3" }, t("audit_note")),
+      button(t("audit_download"), () => download(`ovote-audit-${opened.trackingCode.slice(0, 8)}.json`, JSON.stringify(doc, null, 1)), "btn btn-outline-secondary"));
     announce(t("audit_h"));
   }, review);
 }
@@ -444,7 +447,7 @@ function receiptStep(receipt) {
     h("div", { class: "alert alert-success", id: "cast-confirmed" }, h("p", { class: "fw-bold fs-5 mb-1" }, t("cast_ok")), h("p", { class: "mb-0" }, t("receipt_p"))),
     h("p", { class: "mb-1" }, t("tracking")),
     h("p", {}, h("code", { class: "fs-5 text-break", id: "receipt-code" }, groupedTrackingCode(code))),
-    h("p", {}, t("received", { at: receipt.received_at, seq: receipt.seq })),
+    h("p", {}, t("received", { at: when(receipt.received_at), seq: receipt.seq })),
     h("p", { id: "board-check" }, t("board_checking")),
     h("img", { src: qr, alt: t("qr_alt"), width: "200", height: "200", id: "receipt-qr" }),
     h("p", {}, h("a", { href, id: "board-link" }, t("board_link"))),
