@@ -53,6 +53,7 @@ CLIENT_TEXT = {
     "continue": _l("Continue"),
     "back": _l("Back"),
     "not_cast_short": _l("Not cast yet."),
+    "not_confirmed": _l("Not confirmed: you have no receipt for this ballot yet."),
     "not_cast_note": _l("Your vote counts only once you cast it and see its receipt."),
     "review_h": _l("Check your choices"),
     "review_p": _l("Your device now encrypts your choices. You then cast the encrypted ballot, "

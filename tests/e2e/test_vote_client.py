@@ -300,7 +300,7 @@ def test_the_connection_lost_after_encryption_the_same_ballot_is_sent_again(brow
     page.get_by_role("button", name="Cast this ballot").click()
     expect(page.locator("#vote-error")).to_contain_text(
         "The connection was lost after your ballot was sent: it may or may not have arrived.")
-    expect(page.locator("#ovote-vote")).to_contain_text("Not cast yet.")
+    expect(page.locator("#ovote-vote")).to_contain_text("Not confirmed: you have no receipt for this ballot yet.")
     check_accessibility(page, "double-network-lost")
     snap(page, "error-network-lost")
     assert double.board == []

@@ -139,7 +139,8 @@ function failed(error, retry = null, retryText = t("retry")) {
   } else if (retry) {
     ways.push(button(retryText, retry));
   }
-  if (!state.kit?.receipts.length || state.built) ways.unshift(h("p", { class: "vote-not-cast-note" }, h("strong", {}, t("not_cast_short"))));
+  if (code === "network_cast") ways.unshift(h("p", { class: "vote-not-cast-note" }, h("strong", {}, t("not_confirmed"))));
+  else if (!state.kit?.receipts.length || state.built) ways.unshift(h("p", { class: "vote-not-cast-note" }, h("strong", {}, t("not_cast_short"))));
   show(stop ? t("stop") : t("problem"), box, ...ways);
   announce(messageOf(error));
 }
