@@ -56,8 +56,8 @@ CLIENT_TEXT = {
     "not_confirmed": _l("Not confirmed: you have no receipt for this ballot yet."),
     "not_cast_note": _l("Your vote counts only once you cast it and see its receipt."),
     "review_h": _l("Check your choices"),
-    "review_p": _l("Your device now encrypts your choices. You then cast the encrypted ballot, "
-                   "or check it first."),
+    "review_p": _l("Next, your device encrypts your choices. You then cast the encrypted "
+                   "ballot, or check it first."),
     "change": _l("Change"),
     "change_label": _l("Change {contest}"),
     "replaces": _l("This ballot will replace your earlier vote: only your latest vote counts."),
@@ -99,9 +99,9 @@ CLIENT_TEXT = {
     "board_link": _l("Your ballot on the bulletin board"),
     "qr_alt": _l("QR code of the link to your ballot on the bulletin board"),
     "receipt_download": _l("Download the receipt"),
-    "earlier_h": _l("Your earlier votes"),
-    "earlier_p": _l("Your latest vote replaced these: they stay on the board, marked superseded, "
-                    "and do not count."),
+    "earlier_h": _l("Your votes from this device"),
+    "earlier_p": _l("Only the latest counts. The earlier ones stay on the board, marked "
+                    "superseded."),
     "vote_again_h": _l("Changed your mind?"),
     "vote_again_p": _l("You can vote again until voting closes: the later vote replaces this one."),
     "vote_again": _l("Vote again"),
