@@ -419,7 +419,9 @@ async function castStep() {
     if (error instanceof ApiError && error.code === "network") failed({ code: "network_cast", message: "" }, castStep, t("resend"));
     else {
       if (STOPPING.has(error?.code)) state.built = null;
-      failed(error, error instanceof ApiError && error.status >= 500 ? castStep : null, t("resend"));
+      // A server error: the same ballot may be sent again; any other refusal: encrypt afresh.
+      const serverError = error instanceof ApiError && error.status >= 500;
+      failed(error, serverError ? castStep : encryptStep, serverError ? t("resend") : t("again"));
     }
   }
 }
