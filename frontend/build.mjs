@@ -40,7 +40,6 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
-// The stand-alone voting page (?election=SLUG); the app's own voting page
-// mounts the same script on its #ovote-vote element.
-cpSync(join(here, "src", "vote", "index.html"), join(vote, "index.html"));
+// The app's voting page (templates/voting/vote.html) mounts vote.js on its
+// #ovote-vote element and gives it its words.
 console.log("bundled the voting client into ovote/static/vote");

@@ -47,7 +47,7 @@ def load(session, password_hash, *, cipher):
 def describe(server="http://127.0.0.1:5000"):
     """Lines for the demo's printout."""
     lines = [f"Voting: election {SLUG} is open; these verified voters can vote now "
-             f"(same password), on the web page /elections/{SLUG}/vote or with:"]
+             f"(same password), in the browser at {server}/elections/{SLUG}/vote or with:"]
     for email, *_ in VOTERS:
         lines.append(f"  ovote vote --server {server} --election {SLUG} --email {email}")
     lines.append(f"  bulletin board: {server}/elections/{SLUG}/board")

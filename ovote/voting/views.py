@@ -1,4 +1,5 @@
-"""Voting's web pages: the bulletin board, "check my receipt", and the voter's Vote page.
+"""Voting's web pages: the bulletin board, "check my receipt", and the voter's Vote pages
+(the browser voting client, and voting with the ovote program).
 
 The board and receipt pages are public and served without the session cookie
 (`ovote.serving.COOKIELESS_PATHS`): a search or a check must not be tied to a login.
@@ -11,7 +12,7 @@ from ovote.accounts.models import Role
 from ovote.elections.models import Election, ElectionState
 from ovote.extensions import csrf, db
 from ovote.runtime import runtime
-from ovote.voting import board, receipts
+from ovote.voting import board, client_text, receipts
 from ovote.voting.eligibility import eligibility
 from ovote.voting.forms import RECEIPT_LIMIT, BoardSearchForm, ReceiptForm
 from ovote.voting.issuance import issuance_open, token_issued
@@ -60,14 +61,31 @@ def receipt_page(slug):
                            result=result), status
 
 
-@bp.route("/<slug>/vote")
-@roles_required(*Role)
-def vote_page(slug):
+def _voter_verdict(slug):
     election = _frozen(slug)
     verdict = eligibility(db.session, election, current_user, settings=runtime().settings)
     issued = verdict.eligible and token_issued(db.session, election, current_user)
+    return election, verdict, issued
+
+
+@bp.route("/<slug>/vote")
+@roles_required(*Role)
+def vote_page(slug):
+    """The browser voting client, mounted on the app's layout: its words from the
+    catalogue (`client_text`), the session's CSRF token for the token request only."""
+    election, verdict, issued = _voter_verdict(slug)
     return render_template("voting/vote.html", election=election, verdict=verdict, issued=issued,
-                           tokens_now=issuance_open(election),
+                           client_text=client_text.catalogue(),
+                           voting_now=election.state is ElectionState.OPEN)
+
+
+@bp.route("/<slug>/vote/program")
+@roles_required(*Role)
+def vote_program_page(slug):
+    """Voting with the `ovote vote` program, the other way to vote."""
+    election, verdict, issued = _voter_verdict(slug)
+    return render_template("voting/vote_program.html", election=election, verdict=verdict,
+                           issued=issued, tokens_now=issuance_open(election),
                            server=request.host_url.rstrip("/"))
 
 

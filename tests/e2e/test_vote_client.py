@@ -1,13 +1,15 @@
 """The browser voting pages at phone width, against a double of the §7 API.
 
-The voting API (ovote/voting) is another part of the system; here the page
-is served by the real app (with its CSP) and its API calls are answered by
-`ElectionDouble`, which does what DESIGN.md §3.6–§3.8 say the server does,
-with ovote/crypto: it issues blind signatures, validates every ballot with
-`validate_ballot`, keeps a board and signs receipts. Hostile variants serve a
-definition with a small-order joint key, a changed definition under the old
-fingerprint, and a receipt with a wrong signature: the page must refuse each
-and say so.
+The page is the app's own voting page (/elections/<slug>/vote, with its layout,
+CSP and catalogue, for a logged-in verified voter of a real open election), and
+its API calls are answered by `ElectionDouble`, which does what DESIGN.md
+§3.6–§3.8 say the server does, with ovote/crypto: it issues blind signatures,
+validates every ballot with `validate_ballot`, keeps a board and signs receipts.
+Hostile variants serve a definition with a small-order joint key, a changed
+definition under the old fingerprint, and a receipt with a wrong signature: the
+page must refuse each, say so, and cast nothing after a failed definition check.
+Others lose the connection after encryption, or close the election before the
+cast. (tests/e2e/test_voting_flow.py is the same path against the real API.)
 """
 
 import hashlib
@@ -23,15 +25,39 @@ from ovote.crypto.ballot_validation import validate_ballot
 from ovote.crypto.canonical import canonical_json
 from ovote.crypto.fingerprint import election_fingerprint
 from ovote.crypto.group import Point
-from tests.e2e.conftest import fits_the_screen
+from ovote.consulates.services import create_consulate, create_constituency
+from ovote.extensions import db
+from ovote.runtime import runtime
+from ovote.voting.setup import build_open_election, make_verified_voter
+from tests.e2e.conftest import check_accessibility, fits_the_screen
 from tests.frontend.make_vectors import SLUG, definition_and_keys
+
+VOTER = "double.voter@example.org"
+PASSWORD = "a long voter passphrase"
 
 ORDER_8 = "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"
 
 
 @pytest.fixture(scope="module")
-def keys():
-    return definition_and_keys()
+def keys(live_server):
+    """The double's election, and a real open election of the same name in the app (so
+    that the app renders its voting page) with a verified voter who may vote in it."""
+    keys = definition_and_keys()
+    app = live_server.app
+    rt = runtime(app)
+    with app.app_context():
+        consulate = create_consulate(db.session, actor="cli", code="DBL", name="Double post",
+                                     city="Lisbon", host_country="PT", timezone="Europe/Lisbon",
+                                     served=["PT"])
+        constituency = create_constituency(db.session, actor="cli", code="DOUBLE",
+                                           name="Double constituency")
+        db.session.commit()
+        build_open_election(db.session, slug=SLUG, consulates=[consulate],
+                            constituency=constituency, unit_keys=[keys[1]], cipher=rt.cipher)
+        make_verified_voter(db.session, email=VOTER, password_hash=rt.passwords.hash(PASSWORD),
+                            consulate=consulate, constituency=constituency)
+        db.session.commit()
+    return keys
 
 
 class ElectionDouble:
@@ -78,6 +104,8 @@ class ElectionDouble:
             self.issued = body["blinded_msg"]
             blind_sig = tokens.issue_token(self.unit_key, bytes.fromhex(body["blinded_msg"]))
             return 201, {"unit": "FR01-full", "blind_sig": blind_sig.hex()}
+        if method == "POST" and tail == "/ballots" and self.hostile == "closed_at_cast":
+            return 409, {"error": "election_not_open", "message": "This election is not open for voting."}
         if method == "POST" and tail == "/ballots":
             unit = self._unit(body["unit"])
             validated = validate_ballot(
@@ -114,17 +142,24 @@ def snap(page, name):
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
-def open_voting_page(page, live_server, double):
-    page.context.add_cookies([{"name": "probe", "value": "1", "url": live_server.url}])
+def open_voting_page(page, live_server, double, lang="en"):
+    """Log in (the API's login shares the page's cookies), choose the language, and open
+    the app's voting page with the API answered by `double`."""
+    login = page.request.post("/api/v1/auth/login", data={"email": VOTER, "password": PASSWORD})
+    assert login.ok, login.text()
+    page.goto("/account")
+    if lang != "en":
+        page.locator(f"button.language-switch__option[value={lang}]").click()
+        page.wait_for_url("**/account")
     page.route("**/api/v1/**", double.route)
-    page.goto(f"/static/vote/index.html?election={SLUG}&lang=en")
+    page.goto(f"/elections/{SLUG}/vote")
 
 
 def choose_and_review(page, president, council, referendum):
     page.get_by_label(president).check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Contest 2 of 3")).to_be_visible()
-    expect(page.get_by_text("Choose up to 3 options, or none to leave this contest blank.")).to_be_visible()
+    expect(page.locator("#ovote-vote").get_by_text("Choose up to 3 options, or none to leave this contest blank.")).to_be_visible()
     for box in page.locator("input[type=checkbox]").all():
         box.uncheck()
     for name in council:
@@ -142,17 +177,20 @@ def test_a_voter_checks_audits_casts_and_revotes_at_phone_width(browser_page, li
     expect(page.locator("#fingerprint")).to_have_text("-".join(double.fingerprint[4 * i:4 * i + 4] for i in range(8)))
     assert fits_the_screen(page)
     snap(page, "1-checked")
-    page.get_by_role("button", name="Continue").click()
+    check_accessibility(page, "double-1-checked")
+    page.get_by_role("button", name="Start voting").click()
     snap(page, "2-key")
     page.get_by_role("button", name="Make my key and get my token").click()
-    expect(page.get_by_text("Your voting kit for this election is kept on this device.")).to_be_visible()
+    expect(page.locator("#ovote-vote").get_by_text("Your voting kit for this election is kept on this device.")).to_be_visible()
     snap(page, "3-kit")
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="Contest 1 of 3")).to_be_visible()
-    expect(page.get_by_text("Choose one option.")).to_be_visible()
+    expect(page.locator("#ovote-vote").get_by_text("Choose one option.")).to_be_visible()
     page.get_by_role("button", name="Continue").click()  # nothing chosen yet
-    expect(page.get_by_role("alert")).to_have_text("Choose one option.")
+    expect(page.locator("#contest-0-error")).to_have_text("Error: Choose one option.")
+    expect(page.locator("#ovote-vote-status")).to_have_text("Error: Choose one option.")
+    expect(page.get_by_label("Candidate 0")).to_be_focused()
     snap(page, "4-contest-error")
     choose_and_review(page, "Candidate 2", ["Councillor 0", "Councillor 4"], "Leave this contest blank")
     expect(page.locator("#review")).to_contain_text("Candidate 2")
@@ -175,8 +213,7 @@ def test_a_voter_checks_audits_casts_and_revotes_at_phone_width(browser_page, li
     audit = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert audit["version"] == "ovote/audit/v1" and audit["ballot"]["voting_key"]
     page.get_by_role("button", name="Encrypt again").click()
-    page.get_by_role("button", name="Encrypt my ballot").click()
-    expect(page.locator("#not-cast")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your ballot is encrypted")).to_be_visible()
     fresh = page.locator("#tracking-code").inner_text()
     assert fresh != audited
 
@@ -191,7 +228,7 @@ def test_a_voter_checks_audits_casts_and_revotes_at_phone_width(browser_page, li
     # The audited encryption was never sent, and the cast carried no cookie.
     posted = [r for r in double.requests if r[0] == "POST"]
     assert [p for _, p, _ in posted] == [f"/api/v1/elections/{SLUG}/tokens", f"/api/v1/elections/{SLUG}/ballots"]
-    assert posted[0][2] and "probe=1" in posted[0][2]
+    assert posted[0][2] and "session" in posted[0][2]
     assert posted[1][2] is None
     assert [c for _, p, c in double.requests if "/board/" in p] == [None]
 
@@ -215,28 +252,77 @@ def test_a_voter_checks_audits_casts_and_revotes_at_phone_width(browser_page, li
     ("changed_definition", "The server's election does not match its fingerprint."),
 ])
 def test_a_hostile_definition_stops_the_vote(browser_page, live_server, keys, hostile, message):
-    page = browser_page
-    open_voting_page(page, live_server, ElectionDouble(keys, hostile=hostile))
+    page, double = browser_page, ElectionDouble(keys, hostile=hostile)
+    open_voting_page(page, live_server, double)
     expect(page.get_by_role("heading", name="Your vote has stopped")).to_be_visible()
     expect(page.locator("#vote-error")).to_contain_text(message)
-    expect(page.get_by_role("button")).to_have_count(0)
+    expect(page.locator("#vote-stopped")).to_have_text(
+        "Nothing was cast after the failed check. Do not vote through this server.")
+    expect(page.locator("#ovote-vote button")).to_have_count(0)
+    expect(page.get_by_role("link", name="Contact the election commission")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("null")
+    assert [r for r in double.requests if r[0] == "POST"] == []
     snap(page, f"hostile-{hostile}")
 
 
 def test_a_receipt_with_a_wrong_signature_is_not_taken_for_a_cast_vote(browser_page, live_server, keys):
     page, double = browser_page, ElectionDouble(keys, hostile="bad_receipt")
     open_voting_page(page, live_server, double)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Make my key and get my token").click()
-    page.get_by_role("button", name="Continue").click()
+    to_the_first_contest(page)
     choose_and_review(page, "Candidate 1", [], "No")
     page.get_by_role("button", name="Encrypt my ballot").click()
     page.get_by_role("button", name="Cast this ballot").click()
     expect(page.locator("#vote-error")).to_contain_text(
         "The server's receipt does not check out (receipt: the election's signature does not verify).")
+    expect(page.get_by_role("heading", name="Your vote has stopped")).to_be_visible()
+    expect(page.locator("#ovote-vote button")).to_have_count(0)
     kit = json.loads(page.evaluate(f"localStorage.getItem('ovote-kit:{SLUG}')"))
     assert kit["receipts"] == []
+    check_accessibility(page, "double-bad-receipt")
+    snap(page, "hostile-bad_receipt")
+
+
+def to_the_first_contest(page):
+    page.get_by_role("button", name="Start voting").click()
+    page.get_by_role("button", name="Make my key and get my token").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Contest 1 of 3")).to_be_visible()
+
+
+def test_the_connection_lost_after_encryption_the_same_ballot_is_sent_again(browser_page, live_server, keys):
+    page, double = browser_page, ElectionDouble(keys)
+    open_voting_page(page, live_server, double)
+    to_the_first_contest(page)
+    choose_and_review(page, "Candidate 3", ["Councillor 2"], "Yes")
+    page.get_by_role("button", name="Encrypt my ballot").click()
+    shown = page.locator("#tracking-code").inner_text()
+    page.route(f"**/api/v1/elections/*/ballots", lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="Cast this ballot").click()
+    expect(page.locator("#vote-error")).to_contain_text(
+        "The connection was lost after your ballot was sent: it may or may not have arrived.")
+    expect(page.locator("#ovote-vote")).to_contain_text("Not confirmed: you have no receipt for this ballot yet.")
+    check_accessibility(page, "double-network-lost")
+    snap(page, "error-network-lost")
+    assert double.board == []
+    page.unroute(f"**/api/v1/elections/*/ballots")
+    page.get_by_role("button", name="Send the same ballot again").click()
+    expect(page.get_by_role("heading", name="Your vote is cast")).to_be_visible()
+    assert len(double.board) == 1 and double.board[0][0].startswith(shown.replace("-", ""))
+
+
+def test_an_election_closed_before_the_cast_says_the_ballot_was_not_cast(browser_page, live_server, keys):
+    page, double = browser_page, ElectionDouble(keys, hostile="closed_at_cast")
+    open_voting_page(page, live_server, double)
+    to_the_first_contest(page)
+    choose_and_review(page, "Candidate 0", [], "No")
+    page.get_by_role("button", name="Encrypt my ballot").click()
+    page.get_by_role("button", name="Cast this ballot").click()
+    expect(page.locator("#vote-error")).to_have_text("Voting is closed for this election: your ballot was not cast.")
+    expect(page.get_by_role("link", name="Back to my account")).to_be_visible()
+    expect(page.locator("#ovote-vote")).to_contain_text("Not cast yet.")
+    check_accessibility(page, "double-closed")
+    snap(page, "error-closed")
+    assert double.board == []
 
 
 def test_the_kit_file_carries_the_vote_to_another_device(browser, live_server, keys, tmp_path):
@@ -247,7 +333,7 @@ def test_the_kit_file_carries_the_vote_to_another_device(browser, live_server, k
         page = context.new_page()
         page.set_default_timeout(30000)
         open_voting_page(page, live_server, double)
-        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Start voting").click()
         pages.append(page)
     phone, laptop = pages
     phone.get_by_role("button", name="Make my key and get my token").click()
@@ -260,9 +346,12 @@ def test_the_kit_file_carries_the_vote_to_another_device(browser, live_server, k
     laptop.get_by_role("button", name="Make my key and get my token").click()
     expect(laptop.locator("#vote-error")).to_contain_text(
         "A ballot token was already issued to you for this election, probably on another device.")
-    laptop.get_by_role("button", name="Try again").click()
-    laptop.locator("#kit-file").set_input_files(str(kit_file))
-    expect(laptop.get_by_text("Your voting kit for this election is kept on this device.")).to_be_visible()
+    check_accessibility(laptop, "double-token-elsewhere")
+    snap(laptop, "error-token-elsewhere")
+    laptop.get_by_role("button", name="Use a voting kit file").click()
+    expect(laptop.locator("#ovote-vote").get_by_text("Your ballot token was given to another device.")).to_be_visible()
+    laptop.get_by_label("Use a voting kit file").set_input_files(str(kit_file))
+    expect(laptop.locator("#ovote-vote").get_by_text("Your voting kit for this election is kept on this device.")).to_be_visible()
     laptop.get_by_role("button", name="Continue").click()
     choose_and_review(laptop, "Candidate 3", ["Councillor 1"], "Yes")
     laptop.get_by_role("button", name="Encrypt my ballot").click()
@@ -275,13 +364,13 @@ def test_the_kit_file_carries_the_vote_to_another_device(browser, live_server, k
 
 def test_the_pages_speak_french(browser_page, live_server, keys):
     page = browser_page
-    page.context.add_cookies([{"name": "probe", "value": "1", "url": live_server.url}])
-    page.route("**/api/v1/**", ElectionDouble(keys).route)
-    page.goto(f"/static/vote/index.html?election={SLUG}&lang=fr")
+    open_voting_page(page, live_server, ElectionDouble(keys), lang="fr")
     expect(page.get_by_role("heading", name="L’élection est vérifiée")).to_be_visible()
-    expect(page.get_by_text("Élection présidentielle 2027")).to_be_visible()
-    page.get_by_role("button", name="Continuer").click()
+    expect(page.locator("#ovote-vote").get_by_text("Élection présidentielle 2027")).to_be_visible()
+    page.get_by_role("button", name="Commencer à voter").click()
     page.get_by_role("button", name="Créer ma clé et obtenir mon jeton").click()
     page.get_by_role("button", name="Continuer").click()
     expect(page.get_by_role("heading", name="Scrutin 1 sur 3")).to_be_visible()
     expect(page.get_by_label("Candidat·e n° 1 🗳")).to_be_visible()
+    expect(page.locator("#not-cast-note")).to_contain_text("Pas encore déposé.")
+    check_accessibility(page, "double-french")

@@ -64,22 +64,3 @@ def test_bad_receipts_are_named(app, voted, change, message):
     text = body if isinstance(body, str) else json.dumps(body)
     response = app.test_client().post(f"/elections/{setup.slug}/receipt", data={"receipt": text})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
-
-
-def test_vote_page_and_account_link_for_a_verified_voter(app, voted):
-    setup, voter, _, _ = voted
-    client = app.test_client()
-    log_in(app, client, voter)
-    account = client.get("/account").get_data(as_text=True)
-    assert f"/elections/{setup.slug}/vote" in account
-    page = client.get(f"/elections/{setup.slug}/vote")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200
-    assert f"ovote vote --server http://ovote.test --election {setup.slug}" in html
-    assert "Voting closes" in html and setup.fingerprint in html
-    assert "You already have a ballot token" in html
-
-
-def test_vote_page_needs_a_login(app, voted):
-    setup, _, _, _ = voted
-    assert app.test_client().get(f"/elections/{setup.slug}/vote").status_code in (302, 303)

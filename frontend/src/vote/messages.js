@@ -1,158 +1,26 @@
-// The voting pages' words, in the languages the app offers (English, French).
-// Placeholders are {name}. Error codes map to plain messages with a way forward.
-const en = {
-  title: "Vote",
-  loading: "Checking the election…",
-  continue: "Continue",
-  back: "Back",
-  stop: "Your vote has stopped",
-  check_h: "The election is checked",
-  check_p: "Your device recomputed the election's fingerprint and checked every key in it. Fingerprint:",
-  not_open: "Voting is not open for this election.",
-  revote_h: "You have already voted",
-  revote_p: "You can vote again: a later vote replaces an earlier one, and only your latest vote counts. Your earlier receipts:",
-  kit_h: "Your voting key",
-  kit_have: "Your voting kit for this election is kept on this device.",
-  kit_new: "Your device makes a voting key and gets a ballot token for it. The server signs the token without seeing your key.",
-  kit_get: "Make my key and get my token",
-  kit_use: "Use a voting kit file",
-  kit_save: "Save my voting kit",
-  kit_save_p: "The kit file lets you vote again from another device. Keep it private: whoever has it can vote in your place.",
-  kit_working: "Getting your ballot token…",
-  choose_hint_1: "Choose one option.",
-  choose_hint_n: "Choose exactly {n} options.",
-  choose_hint_0_1: "Choose one option, or leave this contest blank.",
-  choose_hint_0_n: "Choose up to {n} options, or none to leave this contest blank.",
-  choose_hint_range: "Choose between {min} and {max} options.",
-  blank: "Leave this contest blank",
-  blank_word: "Blank (no choice)",
-  step: "Contest {i} of {n}",
-  review_h: "Check your choices",
-  change: "Change",
-  encrypt: "Encrypt my ballot",
-  encrypting: "Encrypting your ballot on this device…",
-  encrypted_h: "Your ballot is encrypted",
-  not_cast: "Your vote is NOT cast yet.",
-  not_cast_p: "Cast it now, or first check that it holds your choices.",
-  tracking: "Tracking code",
-  cast: "Cast this ballot",
-  audit: "Check this encryption",
-  audit_p: "Checking shows what this encrypted ballot contains. A checked ballot is never cast: your device then encrypts your choices afresh.",
-  casting: "Sending your ballot…",
-  audit_h: "This encryption contains",
-  audit_note: "This ballot was not cast and never will be. Its randomness is in the audit file: `ovote vote audit FILE` checks it independently.",
-  audit_download: "Download the audit file",
-  again: "Encrypt again",
-  receipt_h: "Your vote is cast",
-  receipt_p: "The election signed this receipt; your device checked the signature.",
-  received: "Received {at}, position {seq} on the bulletin board.",
-  board_link: "Your ballot on the bulletin board",
-  receipt_download: "Download the receipt",
-  board_checking: "Looking for your ballot on the bulletin board…",
-  board_found: "Your ballot is on the bulletin board, where the receipt says.",
-  board_later: "The bulletin board could not be reached; check your receipt on it later.",
-  err_bad_board: "The bulletin board does not show your ballot as the receipt says ({detail}). Report it to the election commission.",
-  vote_again: "Vote again",
-  vote_again_p: "If you vote again, the later vote replaces this one.",
-  retry: "Try again",
-  resend: "Send the same ballot again",
-  err_network: "The connection was lost. Nothing is lost on this device: try again.",
-  err_network_cast: "The connection was lost after your ballot was sent: it may or may not have arrived. Send it again; sending the same ballot twice is safe.",
-  err_bad_fingerprint: "The server's election does not match its fingerprint. Do not vote through this server; report it to the election commission.",
-  err_bad_definition: "The server's election data fails a check ({detail}). Do not vote through this server; report it to the election commission.",
-  err_kit_other: "Your voting kit was made for another version of this election. Do not vote through this server; report it to the election commission.",
-  err_bad_receipt: "The server's receipt does not check out ({detail}). Your vote cannot be confirmed; report it to the election commission.",
-  err_bad_token: "The server's ballot token does not check out. Do not vote through this server; report it to the election commission.",
-  err_bad_kit: "This file is not a voting kit for this election ({detail}).",
-  err_token_already_issued: "A ballot token was already issued to you for this election, probably on another device. Use the voting kit file saved there.",
-  err_not_eligible: "You cannot vote in this election: {detail}",
-  err_issuance_closed: "Ballot tokens are no longer issued for this election.",
-  err_election_not_open: "Voting is closed for this election: your ballot was not cast.",
-  err_too_many_revotes: "You have changed your vote as many times as this election allows.",
-  err_login: "Log in first, then come back to this page.",
-  err_other: "Something went wrong ({detail}).",
-};
+// The voting pages' words come from the app's translation catalogue: the page
+// that mounts the client (templates/voting/vote.html) embeds the client's
+// messages, translated in the voter's language, as a JSON data block
+// (<script type="application/json" id="ovote-vote-text">, which the CSP lets
+// be read since it is never run). The messages themselves are defined once,
+// in ovote/voting/client_text.py. Placeholders are {name}.
 
-const fr = {
-  title: "Voter",
-  loading: "Vérification de l’élection…",
-  continue: "Continuer",
-  back: "Retour",
-  stop: "Votre vote est interrompu",
-  check_h: "L’élection est vérifiée",
-  check_p: "Votre appareil a recalculé l’empreinte de l’élection et vérifié chacune de ses clés. Empreinte :",
-  not_open: "Le vote n’est pas ouvert pour cette élection.",
-  revote_h: "Vous avez déjà voté",
-  revote_p: "Vous pouvez voter de nouveau : un vote plus récent remplace le précédent, et seul votre dernier vote compte. Vos reçus précédents :",
-  kit_h: "Votre clé de vote",
-  kit_have: "Votre kit de vote pour cette élection est conservé sur cet appareil.",
-  kit_new: "Votre appareil crée une clé de vote et obtient un jeton de vote pour elle. Le serveur signe le jeton sans voir votre clé.",
-  kit_get: "Créer ma clé et obtenir mon jeton",
-  kit_use: "Utiliser un fichier de kit de vote",
-  kit_save: "Enregistrer mon kit de vote",
-  kit_save_p: "Le fichier du kit vous permet de voter de nouveau depuis un autre appareil. Gardez-le pour vous : qui le détient peut voter à votre place.",
-  kit_working: "Obtention de votre jeton de vote…",
-  choose_hint_1: "Choisissez une option.",
-  choose_hint_n: "Choisissez exactement {n} options.",
-  choose_hint_0_1: "Choisissez une option, ou laissez ce scrutin blanc.",
-  choose_hint_0_n: "Choisissez jusqu’à {n} options, ou aucune pour voter blanc à ce scrutin.",
-  choose_hint_range: "Choisissez entre {min} et {max} options.",
-  blank: "Voter blanc à ce scrutin",
-  blank_word: "Blanc (aucun choix)",
-  step: "Scrutin {i} sur {n}",
-  review_h: "Vérifiez vos choix",
-  change: "Modifier",
-  encrypt: "Chiffrer mon bulletin",
-  encrypting: "Chiffrement de votre bulletin sur cet appareil…",
-  encrypted_h: "Votre bulletin est chiffré",
-  not_cast: "Votre vote n’est PAS encore déposé.",
-  not_cast_p: "Déposez-le maintenant, ou vérifiez d’abord qu’il contient vos choix.",
-  tracking: "Code de suivi",
-  cast: "Déposer ce bulletin",
-  audit: "Vérifier ce chiffrement",
-  audit_p: "La vérification montre ce que contient ce bulletin chiffré. Un bulletin vérifié n’est jamais déposé : votre appareil chiffre ensuite vos choix à nouveau.",
-  casting: "Envoi de votre bulletin…",
-  audit_h: "Ce chiffrement contient",
-  audit_note: "Ce bulletin n’a pas été déposé et ne le sera jamais. Son aléa est dans le fichier d’audit : `ovote vote audit FICHIER` le vérifie de façon indépendante.",
-  audit_download: "Télécharger le fichier d’audit",
-  again: "Chiffrer à nouveau",
-  receipt_h: "Votre vote est déposé",
-  receipt_p: "L’élection a signé ce reçu ; votre appareil a vérifié la signature.",
-  received: "Reçu le {at}, position {seq} sur le tableau d’affichage.",
-  board_link: "Votre bulletin sur le tableau d’affichage",
-  receipt_download: "Télécharger le reçu",
-  board_checking: "Recherche de votre bulletin sur le tableau d’affichage…",
-  board_found: "Votre bulletin est sur le tableau d’affichage, là où le reçu l’indique.",
-  board_later: "Le tableau d’affichage est injoignable ; vérifiez votre reçu plus tard.",
-  err_bad_board: "Le tableau d’affichage ne montre pas votre bulletin comme l’indique le reçu ({detail}). Signalez-le à la commission électorale.",
-  vote_again: "Voter de nouveau",
-  vote_again_p: "Si vous votez de nouveau, le vote plus récent remplace celui-ci.",
-  retry: "Réessayer",
-  resend: "Renvoyer le même bulletin",
-  err_network: "La connexion a été perdue. Rien n’est perdu sur cet appareil : réessayez.",
-  err_network_cast: "La connexion a été perdue après l’envoi de votre bulletin : il est peut-être arrivé, peut-être pas. Renvoyez-le ; envoyer deux fois le même bulletin est sans risque.",
-  err_bad_fingerprint: "L’élection du serveur ne correspond pas à son empreinte. Ne votez pas par ce serveur ; signalez-le à la commission électorale.",
-  err_bad_definition: "Les données de l’élection envoyées par le serveur échouent à une vérification ({detail}). Ne votez pas par ce serveur ; signalez-le à la commission électorale.",
-  err_kit_other: "Votre kit de vote a été créé pour une autre version de cette élection. Ne votez pas par ce serveur ; signalez-le à la commission électorale.",
-  err_bad_receipt: "Le reçu du serveur n’est pas valable ({detail}). Votre vote ne peut pas être confirmé ; signalez-le à la commission électorale.",
-  err_bad_token: "Le jeton de vote du serveur n’est pas valable. Ne votez pas par ce serveur ; signalez-le à la commission électorale.",
-  err_bad_kit: "Ce fichier n’est pas un kit de vote pour cette élection ({detail}).",
-  err_token_already_issued: "Un jeton de vote vous a déjà été délivré pour cette élection, sans doute sur un autre appareil. Utilisez le fichier de kit de vote enregistré sur celui-ci.",
-  err_not_eligible: "Vous ne pouvez pas voter à cette élection : {detail}",
-  err_issuance_closed: "Les jetons de vote ne sont plus délivrés pour cette élection.",
-  err_election_not_open: "Le vote est clos pour cette élection : votre bulletin n’a pas été déposé.",
-  err_too_many_revotes: "Vous avez changé votre vote autant de fois que cette élection le permet.",
-  err_login: "Connectez-vous d’abord, puis revenez sur cette page.",
-  err_other: "Une erreur s’est produite ({detail}).",
-};
+/** The catalogue embedded in `doc`, or an empty one. */
+export function embeddedCatalogue(doc) {
+  const block = doc.getElementById("ovote-vote-text");
+  if (!block) return {};
+  try {
+    const parsed = JSON.parse(block.textContent);
+    return parsed !== null && typeof parsed === "object" ? parsed : {};
+  } catch {
+    return {};
+  }
+}
 
-const catalogs = { en, fr };
-
-export function translator(language) {
-  const base = (language || "en").split("-")[0];
-  const catalog = catalogs[language] ?? catalogs[base] ?? en;
+/** t(key, params): the message for `key` with its placeholders filled in. */
+export function translator(catalogue) {
   return (key, params = {}) =>
-    (catalog[key] ?? en[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
+    (Object.hasOwn(catalogue, key) ? catalogue[key] : key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 }
 
 /** The label of a manifest label map in the voter's language. */
@@ -160,5 +28,3 @@ export function label(labels, language) {
   const base = (language || "en").split("-")[0];
   return labels[language] ?? labels[base] ?? labels.en ?? Object.values(labels)[0];
 }
-
-export const LANGUAGES = Object.keys(catalogs);

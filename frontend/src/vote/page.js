@@ -1,7 +1,11 @@
-// The voting pages: one step at a time in the element #ovote-vote, whose data
-// attributes configure it (data-slug, data-api, data-csrf, data-lang,
-// data-board: a link template with {slug} and {code}). Every answer of the
-// server is checked before it is used; a failed check stops the vote.
+// The voting pages: one step at a time in the element #ovote-vote of the
+// app's voting page (templates/voting/vote.html), whose data attributes
+// configure it: data-slug, data-api, data-csrf (the session's token, for the
+// token request only), data-lang, data-board (the board page's link for a
+// tracking code, with {code}), data-contact, data-account and data-program
+// (the page on voting with the ovote program). Its words come from the
+// catalogue the page embeds (messages.js). Every answer of the server is
+// checked before it is used; a failed check stops the vote.
 import { renderSVG } from "uqr";
 import {
   OvoteError, auditDocument, buildBallot, checkBoardEntry, checkDefinition, finishToken, fromHex, groupedTrackingCode,
@@ -9,21 +13,28 @@ import {
   verifyReceipt, votingSecret,
 } from "../crypto/index.js";
 import { ApiError, api } from "./api.js";
-import { label, translator } from "./messages.js";
+import { embeddedCatalogue, label, translator } from "./messages.js";
 
 const root = document.getElementById("ovote-vote");
-const params = new URLSearchParams(location.search);
+const data = root?.dataset ?? {};
 const config = {
-  slug: root.dataset.slug || params.get("election"),
-  api: root.dataset.api || "/api/v1",
-  csrf: root.dataset.csrf || document.querySelector('meta[name="csrf-token"]')?.content,
-  lang: root.dataset.lang || params.get("lang") || document.documentElement.lang || "en",
-  board: root.dataset.board || "/api/v1/elections/{slug}/board/{code}",
+  slug: data.slug,
+  api: data.api || "/api/v1",
+  csrf: data.csrf,
+  lang: data.lang || document.documentElement.lang || "en",
+  board: data.board,
+  contact: data.contact,
+  account: data.account,
+  program: data.program,
 };
-const t = translator(config.lang);
+const t = translator(embeddedCatalogue(document));
 const server = api(config.api, config.slug, config.csrf);
-const state = { ctx: null, election: null, kit: null, choices: {}, built: null, unit: null };
+const state = { ctx: null, election: null, kit: null, choices: {}, built: null, casting: false };
 const storageKey = () => `ovote-kit:${config.slug}`;
+const pageTitle = document.title;
+// The page's one live region (present before anything changes, so screen
+// readers announce what is written into it): progress and outcomes.
+const status = document.getElementById("ovote-vote-status");
 
 // --- DOM helpers -----------------------------------------------------------
 function h(tag, attrs = {}, ...children) {
@@ -32,16 +43,21 @@ function h(tag, attrs = {}, ...children) {
     if (k === "on") for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
     else if (v !== false && v !== null && v !== undefined) el.setAttribute(k, v === true ? "" : v);
   }
-  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined) el.append(child);
+  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined && child !== false) el.append(child);
   return el;
 }
 const button = (text, onclick, cls = "btn btn-primary") => h("button", { type: "button", class: `${cls} me-2 mb-2`, on: { click: onclick } }, text);
+const link = (text, href, cls = null) => (href ? h("a", { href, class: cls }, text) : null);
+
+function announce(text) {
+  if (status) status.textContent = text;
+}
 
 /** Replace the page with one step; its heading takes the focus (screen readers announce it). */
 function show(heading, ...body) {
-  const title = h("h1", { class: "h3", tabindex: "-1", id: "step-heading" }, heading);
-  root.replaceChildren(title, ...body.filter((part) => part !== null && part !== undefined));
-  document.title = `${heading} – ${t("title")}`;
+  const title = h("h1", { tabindex: "-1", id: "step-heading" }, heading);
+  root.replaceChildren(title, ...body.filter((part) => part !== null && part !== undefined && part !== false));
+  document.title = `${heading} · ${pageTitle}`;
   title.focus();
 }
 
@@ -54,29 +70,79 @@ function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** A receipt's RFC 3339 time as people read it: 2026-12-01 07:00:00 UTC. */
+const when = (at) => String(at).replace("T", " ").replace(/Z$/, " UTC");
+const boardLink = (code) => new URL(config.board.replace("{code}", code), location.href).href;
+
+/** Until a receipt is shown, every screen says that nothing is cast. */
+function notCastNote() {
+  return h("p", { class: "vote-not-cast-note", id: "not-cast-note" }, h("strong", {}, t("not_cast_short")), " ", t("not_cast_note"));
+}
+
+// A voter who leaves with an encrypted ballot not yet cast is asked first.
+window.addEventListener("beforeunload", (event) => {
+  if (state.built || state.casting) event.preventDefault();
+});
+
 // --- errors ------------------------------------------------------------------
-const STOPPING = new Set(["bad_fingerprint", "bad_definition", "bad_receipt", "bad_token", "kit_other"]);
+// Each code the pages can meet, with its message. Checks that fail stop the
+// vote: the server sent something that does not check out.
+const ERRORS = {
+  network: "err_network",
+  network_cast: "err_network_cast",
+  bad_answer: "err_bad_answer",
+  bad_fingerprint: "err_bad_fingerprint",
+  bad_definition: "err_bad_definition",
+  kit_other: "err_kit_other",
+  bad_receipt: "err_bad_receipt",
+  bad_token: "err_bad_token",
+  bad_board: "err_bad_board",
+  bad_kit: "err_bad_kit",
+  login_required: "err_login",
+  csrf_failed: "err_csrf",
+  token_already_issued: "err_token_already_issued",
+  not_eligible: "err_not_eligible",
+  issuance_closed: "err_issuance_closed",
+  election_not_open: "err_election_not_open",
+  too_many_revotes: "err_too_many_revotes",
+  unknown_election: "err_unknown_election",
+};
+const STOPPING = new Set(["bad_fingerprint", "bad_definition", "bad_receipt", "bad_token", "kit_other", "bad_answer"]);
 
 function messageOf(error) {
-  const detail = error.message;
-  if (error instanceof ApiError) {
-    if (error.status === 401) return t("err_login");
-    const key = `err_${error.code}`;
-    const text = t(key, { detail });
-    return text === key ? t("err_other", { detail: error.code }) : text;
-  }
-  if (error instanceof OvoteError) {
-    const text = t(`err_${error.code}`, { detail });
-    return text === `err_${error.code}` ? t("err_other", { detail: `${error.code}: ${detail}` }) : text;
-  }
+  const detail = error?.message ?? "";
+  const key = ERRORS[error?.code];
+  if (key) return t(key, { detail });
+  if (error instanceof ApiError || error instanceof OvoteError) return t("err_other", { detail: error.code });
   return t("err_other", { detail: String(error?.message ?? error) });
 }
 
-/** Show an error; checks that fail stop the vote, others offer a way on. */
+/**
+ * Show an error with its way forward: a failed check stops the vote (the
+ * commission's contact), others offer to try again, or the way that fits.
+ */
 function failed(error, retry = null, retryText = t("retry")) {
-  const stop = STOPPING.has(error?.code);
+  const code = error?.code;
+  const stop = STOPPING.has(code);
   const box = h("div", { class: `alert ${stop ? "alert-danger" : "alert-warning"}`, role: "alert", id: "vote-error" }, messageOf(error));
-  show(t("stop"), box, !stop && retry ? button(retryText, retry) : null);
+  const ways = [];
+  if (stop) {
+    ways.push(h("p", { class: "fw-bold", id: "vote-stopped" }, t("stopped_p")), h("p", {}, link(t("contact"), config.contact)));
+  } else if (code === "login_required" || code === "csrf_failed") {
+    ways.push(button(t("reload"), () => location.reload()));
+  } else if (code === "token_already_issued") {
+    ways.push(button(t("kit_use"), keyStepForKit));
+    if (config.program) ways.push(h("p", {}, link(t("program_link"), config.program)));
+  } else if (code === "election_not_open" || code === "issuance_closed" || code === "not_eligible" || code === "too_many_revotes") {
+    if (state.kit?.receipts.length) ways.push(h("p", {}, t("earlier_counts")));
+    ways.push(h("p", {}, link(t("account"), config.account)));
+  } else if (retry) {
+    ways.push(button(retryText, retry));
+  }
+  if (code === "network_cast") ways.unshift(h("p", { class: "vote-not-cast-note" }, h("strong", {}, t("not_confirmed"))));
+  else if (!state.kit?.receipts.length || state.built) ways.unshift(h("p", { class: "vote-not-cast-note" }, h("strong", {}, t("not_cast_short"))));
+  show(stop ? t("stop") : t("problem"), box, ...ways);
+  announce(messageOf(error));
 }
 
 async function guarded(step, retry) {
@@ -103,7 +169,8 @@ function saveKit() {
 
 // --- steps ----------------------------------------------------------------------
 async function start() {
-  show(t("loading"), h("p", { class: "text-body-secondary" }, t("loading")));
+  show(t("loading"), h("p", { class: "text-body-secondary" }, t("loading_p")));
+  announce(t("loading"));
   await guarded(async () => {
     const election = await server.election();
     state.kit = loadKit();
@@ -111,38 +178,62 @@ async function start() {
     // under the same name is refused, whatever fingerprint the server claims.
     if (state.kit && state.kit.election !== election.fingerprint) throw new OvoteError("kit_other", "");
     state.ctx = checkDefinition(election.definition, { fingerprint: state.kit?.election ?? election.fingerprint });
+    if (state.ctx.manifest.slug !== config.slug) throw new OvoteError("bad_definition", `the definition is for election ${state.ctx.manifest.slug}`);
     state.election = election;
     checked();
   }, start);
 }
 
+function earlierReceipts(receipts) {
+  return h("ol", { id: "earlier-receipts" }, receipts.map((r, i) => h("li", {},
+    h("a", { href: boardLink(r.tracking_code) }, h("code", {}, shortTrackingCode(r.tracking_code))),
+    " ", t("earlier_at", { at: when(r.received_at) }),
+    i === receipts.length - 1 ? ` (${t("latest")})` : ` (${t("replaced")})`)));
+}
+
 function checked() {
   const { ctx, kit, election } = state;
   const body = [
-    h("p", {}, label(ctx.manifest.title, config.lang)),
+    h("p", { class: "lead" }, label(ctx.manifest.title, config.lang)),
     h("p", {}, t("check_p"), " ", h("code", { id: "fingerprint" }, shortTrackingCode(ctx.fingerprintHex, 8))),
   ];
   if (kit?.receipts.length) {
-    body.push(h("div", { class: "alert alert-info", id: "revote-notice" }, h("h2", { class: "h5" }, t("revote_h")), h("p", {}, t("revote_p")),
-      h("ul", {}, kit.receipts.map((r) => h("li", {}, h("code", {}, shortTrackingCode(r.tracking_code)), ` — ${r.received_at}`)))));
+    body.push(h("section", { class: "alert alert-info", id: "revote-notice", "aria-labelledby": "revote-heading" },
+      h("h2", { class: "h5", id: "revote-heading" }, t("revote_h")), h("p", {}, t("revote_p")), earlierReceipts(kit.receipts)));
   }
-  if (election.state !== "open") body.push(h("div", { class: "alert alert-warning", role: "alert" }, t("not_open")));
-  else body.push(button(t("continue"), keyStep));
+  if (election.state !== "open") {
+    body.push(h("div", { class: "alert alert-warning", role: "alert", id: "not-open" }, t("not_open")),
+      h("p", {}, link(t("account"), config.account)));
+  } else {
+    body.push(button(kit?.receipts.length ? t("vote_again") : t("start"), keyStep));
+  }
   show(t("check_h"), ...body);
+  announce(t("check_h"));
+}
+
+function kitFileInput() {
+  return [
+    h("label", { class: "form-label fw-bold", for: "kit-file" }, t("kit_use")),
+    h("p", { class: "form-text", id: "kit-file-hint" }, t("kit_use_p")),
+    h("input", { type: "file", accept: "application/json,.json", class: "form-control mb-3", id: "kit-file", "aria-describedby": "kit-file-hint",
+      on: { change: (e) => useKitFile(e.target.files[0]) } }),
+  ];
 }
 
 function keyStep() {
   const { kit } = state;
-  const fileInput = h("input", { type: "file", accept: "application/json,.json", class: "form-control mb-3", id: "kit-file", "aria-label": t("kit_use"),
-    on: { change: (e) => useKitFile(e.target.files[0]) } });
   if (kit?.token) {
     show(t("kit_h"), h("p", {}, t("kit_have")), h("p", {}, t("kit_save_p")),
       button(t("kit_save"), () => download(`ovote-kit-${config.slug}.json`, serializeKit(kit)), "btn btn-outline-secondary"),
-      button(t("continue"), () => contestStep(0)));
+      h("div", {}, button(t("continue"), () => contestStep(0))));
     return;
   }
   show(t("kit_h"), h("p", {}, t("kit_new")), button(t("kit_get"), getToken),
-    h("h2", { class: "h5 mt-4" }, t("kit_use")), fileInput);
+    h("h2", { class: "h5 mt-4" }, t("kit_other_device")), ...kitFileInput());
+}
+
+function keyStepForKit() {
+  show(t("kit_h"), h("p", {}, t("kit_elsewhere")), ...kitFileInput());
 }
 
 async function useKitFile(file) {
@@ -154,7 +245,8 @@ async function useKitFile(file) {
 }
 
 async function getToken() {
-  show(t("kit_h"), h("p", { role: "status" }, t("kit_working")));
+  show(t("kit_h"), h("p", {}, t("kit_working")));
+  announce(t("kit_working"));
   await guarded(async () => {
     const { ctx } = state;
     if (!state.kit?.token_request) {
@@ -176,8 +268,9 @@ async function getToken() {
     state.kit.token = await finishToken(unitKey, state.kit.token_request, answer.blind_sig);
     state.kit.token_request = null;
     saveKit();
+    announce(t("kit_have"));
     keyStep();
-  }, keyStep);
+  }, getToken);
 }
 
 const styleContests = () => state.ctx.units.get(state.kit.unit).ballot_style.contests;
@@ -196,7 +289,8 @@ function contestStep(i) {
   const single = contest.max === 1;
   const name = `contest-${i}`;
   const hintId = `${name}-hint`;
-  const errorBox = h("div", { class: "text-danger fw-bold mb-2", id: `${name}-error`, role: "alert" });
+  const errorId = `${name}-error`;
+  const errorBox = h("p", { class: "text-danger fw-bold mb-2", id: errorId });
   const inputs = contest.options.map((option, k) => {
     const id = `${name}-option-${k}`;
     const optionLabel = label(manifest.options.find((o) => o.id === option).labels, config.lang);
@@ -214,16 +308,20 @@ function contestStep(i) {
     h("p", { id: hintId, class: "text-body-secondary" }, hint(contest)), errorBox, inputs);
   const next = () => {
     const picked = [...fieldset.querySelectorAll("input:checked")].map((x) => x.value).filter(Boolean);
-    if (picked.length < contest.min || picked.length > contest.max) {
-      errorBox.textContent = hint(contest);
+    const blank = fieldset.querySelector(`#${name}-blank:checked`);
+    if (picked.length < contest.min || picked.length > contest.max || (single && contest.min === 0 && !picked.length && !blank)) {
+      errorBox.textContent = t("choose_error", { hint: hint(contest) });
+      fieldset.setAttribute("aria-describedby", `${errorId} ${hintId}`);
       fieldset.querySelector("input").focus();
+      announce(errorBox.textContent);
       return;
     }
     state.choices[contest.id] = picked;
     i + 1 < contests.length ? contestStep(i + 1) : review();
   };
   show(t("step", { i: i + 1, n: contests.length }), fieldset,
-    h("div", { class: "mt-3" }, button(t("continue"), next), button(t("back"), () => (i ? contestStep(i - 1) : keyStep()), "btn btn-outline-secondary")));
+    h("div", { class: "mt-3" }, button(t("continue"), next), button(t("back"), () => (i ? contestStep(i - 1) : keyStep()), "btn btn-outline-secondary")),
+    notCastNote());
 }
 
 function chosenLabels(contest, picked) {
@@ -236,13 +334,17 @@ function review() {
   const list = h("dl", { id: "review" }, contests.map((contest, i) => [
     h("dt", {}, label(state.ctx.contests.get(contest.id).labels, config.lang)),
     h("dd", {}, chosenLabels(contest, state.choices[contest.id]), " ",
-      h("button", { type: "button", class: "btn btn-link p-0 align-baseline", on: { click: () => contestStep(i) } }, t("change"))),
+      h("button", { type: "button", class: "btn btn-link p-0 align-baseline", "aria-label": t("change_label", { contest: label(state.ctx.contests.get(contest.id).labels, config.lang) }),
+        on: { click: () => contestStep(i) } }, t("change"))),
   ]));
-  show(t("review_h"), list, button(t("encrypt"), encryptStep));
+  show(t("review_h"), list,
+    state.kit.receipts.length ? h("p", { class: "alert alert-info", id: "replaces" }, t("replaces")) : null,
+    h("p", {}, t("review_p")), button(t("encrypt"), encryptStep), notCastNote());
 }
 
 async function encryptStep() {
-  show(t("encrypted_h"), h("p", { role: "status" }, t("encrypting")));
+  show(t("encrypting_h"), h("p", {}, t("encrypting")), notCastNote());
+  announce(t("encrypting"));
   // Let the status paint before the work.
   await new Promise((resolve) => setTimeout(resolve, 30));
   await guarded(async () => {
@@ -257,16 +359,25 @@ async function encryptStep() {
 }
 
 function trackingBlock(code) {
-  return h("p", {}, t("tracking"), " ", h("code", { class: "fs-5", id: "tracking-code" }, shortTrackingCode(code)));
+  return h("div", { class: "mb-3" }, h("p", { class: "mb-1" }, t("tracking")),
+    h("p", { class: "mb-0" }, h("code", { class: "fs-4 text-nowrap", id: "tracking-code" }, shortTrackingCode(code))));
+}
+
+function notCastAlert(extra = null) {
+  return h("div", { class: "alert alert-danger vote-not-cast", id: "not-cast" },
+    h("p", { class: "fw-bold fs-5 mb-1" }, t("not_cast")), extra ? h("p", { class: "mb-0" }, extra) : null);
 }
 
 function encrypted() {
   show(t("encrypted_h"),
-    h("div", { class: "alert alert-danger fw-bold", role: "alert", id: "not-cast" }, t("not_cast"), h("br"), h("span", { class: "fw-normal" }, t("not_cast_p"))),
+    notCastAlert(t("not_cast_p")),
     trackingBlock(state.built.trackingCode),
+    h("p", {}, t("tracking_p")),
     button(t("cast"), castStep),
-    button(t("audit"), auditStep, "btn btn-outline-secondary"),
-    h("p", { class: "text-body-secondary mt-2" }, t("audit_p")));
+    h("h2", { class: "h5 mt-4" }, t("audit_q")),
+    h("p", { class: "text-body-secondary" }, t("audit_p")),
+    button(t("audit"), auditStep, "btn btn-outline-secondary"));
+  announce(t("not_cast"));
 }
 
 function auditStep() {
@@ -280,59 +391,77 @@ function auditStep() {
       h("dt", {}, label(state.ctx.contests.get(c.id).labels, config.lang)),
       h("dd", {}, chosenLabels(contests[i], c.chosen)),
     ]));
-    show(t("audit_h"), trackingBlock(opened.trackingCode), list,
-      h("div", { class: "alert alert-info" }, t("audit_note")),
-      button(t("audit_download"), () => download(`ovote-audit-${opened.trackingCode.slice(0, 8)}.json`, JSON.stringify(doc, null, 1)), "btn btn-outline-secondary"),
-      button(t("again"), review));
+    show(t("audit_h"), notCastAlert(t("audit_not_cast")), trackingBlock(opened.trackingCode), list,
+      h("p", {}, t("audit_match")),
+      h("div", {}, button(t("again"), encryptStep), button(t("change_choices"), review, "btn btn-outline-secondary")),
+      h("p", { class: "text-body-secondary mt-3" }, t("audit_note")),
+      button(t("audit_download"), () => download(`ovote-audit-${opened.trackingCode.slice(0, 8)}.json`, JSON.stringify(doc, null, 1)), "btn btn-outline-secondary"));
+    announce(t("audit_h"));
   }, review);
 }
 
 async function castStep() {
-  show(t("encrypted_h"), h("div", { class: "alert alert-danger fw-bold", id: "not-cast" }, t("not_cast")), h("p", { role: "status" }, t("casting")));
+  state.casting = true;
+  show(t("casting_h"), notCastAlert(), h("p", {}, t("casting")));
+  announce(t("casting"));
   const { ballot, trackingCode } = state.built;
   try {
     const { receipt } = await server.cast(ballot);
     verifyReceipt(receipt, state.ctx, trackingCode);
     state.kit.receipts.push(receipt);
     saveKit();
+    state.built = null;
+    state.casting = false;
     receiptStep(receipt);
     lookUp(receipt, ballot);
   } catch (error) {
+    state.casting = false;
     if (error instanceof ApiError && error.code === "network") failed({ code: "network_cast", message: "" }, castStep, t("resend"));
-    else failed(error, error instanceof ApiError && error.status >= 500 ? castStep : null, t("resend"));
+    else {
+      if (STOPPING.has(error?.code)) state.built = null;
+      // A server error: the same ballot may be sent again; any other refusal: encrypt afresh.
+      const serverError = error instanceof ApiError && error.status >= 500;
+      failed(error, serverError ? castStep : encryptStep, serverError ? t("resend") : t("again"));
+    }
   }
 }
 
 /** Find the cast ballot on the bulletin board and say whether it is there as receipted. */
 async function lookUp(receipt, ballot) {
-  const line = h("p", { id: "board-check", role: "status" }, t("board_checking"));
-  document.getElementById("receipt-code")?.parentElement.after(line);
+  const line = document.getElementById("board-check");
   try {
     checkBoardEntry(await server.board(receipt.tracking_code), receipt, ballot);
     line.textContent = t("board_found");
     line.className = "text-success fw-bold";
   } catch (error) {
-    line.textContent = error instanceof ApiError && error.code === "network" ? t("board_later") : messageOf(error);
-    line.className = error instanceof ApiError && error.code === "network" ? "text-body-secondary" : "alert alert-danger";
+    const later = error instanceof ApiError && error.code === "network";
+    line.textContent = later ? t("board_later") : messageOf(error);
+    line.className = later ? "text-body-secondary" : "alert alert-danger";
   }
+  announce(`${t("receipt_h")}. ${line.textContent}`);
 }
 
 function receiptStep(receipt) {
   const code = receipt.tracking_code;
-  const link = new URL(config.board.replace("{slug}", encodeURIComponent(config.slug)).replace("{code}", code), location.href).href;
-  const qr = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(renderSVG(link, { border: 2 }));
-  state.built = null;
+  const href = boardLink(code);
+  const qr = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(renderSVG(href, { border: 2 }));
+  const earlier = state.kit.receipts.slice(0, -1);
   show(t("receipt_h"),
-    h("p", {}, t("receipt_p")),
-    h("p", {}, t("tracking")),
+    h("div", { class: "alert alert-success", id: "cast-confirmed" }, h("p", { class: "fw-bold fs-5 mb-1" }, t("cast_ok")), h("p", { class: "mb-0" }, t("receipt_p"))),
+    h("p", { class: "mb-1" }, t("tracking")),
     h("p", {}, h("code", { class: "fs-5 text-break", id: "receipt-code" }, groupedTrackingCode(code))),
-    h("p", {}, t("received", { at: receipt.received_at, seq: receipt.seq })),
-    h("img", { src: qr, alt: t("board_link"), width: "200", height: "200", id: "receipt-qr" }),
-    h("p", {}, h("a", { href: link }, t("board_link"))),
+    h("p", {}, t("received", { at: when(receipt.received_at), seq: receipt.seq })),
+    h("p", { id: "board-check" }, t("board_checking")),
+    h("img", { src: qr, alt: t("qr_alt"), width: "200", height: "200", id: "receipt-qr" }),
+    h("p", {}, h("a", { href, id: "board-link" }, t("board_link"))),
     button(t("receipt_download"), () => download(`ovote-receipt-${code.slice(0, 8)}.json`, JSON.stringify(receipt, null, 1)), "btn btn-outline-secondary"),
     button(t("kit_save"), () => download(`ovote-kit-${config.slug}.json`, serializeKit(state.kit)), "btn btn-outline-secondary"),
-    h("p", { class: "mt-3" }, t("vote_again_p")),
-    button(t("vote_again"), () => contestStep(0)));
+    earlier.length ? h("section", { class: "mt-3", "aria-labelledby": "earlier-heading" },
+      h("h2", { class: "h5", id: "earlier-heading" }, t("earlier_h")), h("p", {}, t("earlier_p")), earlierReceipts(state.kit.receipts)) : null,
+    h("h2", { class: "h5 mt-3" }, t("vote_again_h")),
+    h("p", {}, t("vote_again_p")),
+    button(t("vote_again"), () => contestStep(0), "btn btn-outline-primary"));
+  announce(t("cast_ok"));
 }
 
 if (root && config.slug) start();
