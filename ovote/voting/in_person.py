@@ -49,11 +49,10 @@ def returns_open(election) -> bool:
 
 def carried_contests(session, election, consulate) -> list[Contest]:
     """The contests the consulate's units carry, in manifest order."""
-    return list(session.scalars(
-        select(Contest).join(BallotStyleContest, BallotStyleContest.contest_id == Contest.id)
-        .join(ReportingUnit, ReportingUnit.ballot_style_id == BallotStyleContest.ballot_style_id)
-        .where(ReportingUnit.election_id == election.id, ReportingUnit.consulate_id == consulate.id)
-        .distinct().order_by(Contest.position)))
+    carried = (select(BallotStyleContest.contest_id)
+               .join(ReportingUnit, ReportingUnit.ballot_style_id == BallotStyleContest.ballot_style_id)
+               .where(ReportingUnit.election_id == election.id, ReportingUnit.consulate_id == consulate.id))
+    return list(session.scalars(select(Contest).where(Contest.id.in_(carried)).order_by(Contest.position)))
 
 
 def voters_for(session, election, consulate, contest) -> int:
@@ -177,7 +176,10 @@ def reject(session, election, entry, *, official, reason, now=None) -> InPersonR
         raise ReturnRefused("returns.reason_required")
     if len(reason) > REASON_LIMIT:
         raise ReturnRefused("returns.reason_too_long", n=REASON_LIMIT)
-    visible_text(reason, multiline=True)
+    try:
+        visible_text(reason, multiline=True)
+    except Refused as exc:  # the shared rule's code, as a refused rejection
+        raise ReturnRefused(exc.code, **exc.params) from None
     _decide(session, entry, official, election)
     entry.state, entry.rejected_by_id, entry.rejected_at = ReturnState.REJECTED, official.id, now or utcnow()
     entry.rejection_reason = reason

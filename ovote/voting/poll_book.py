@@ -24,7 +24,7 @@ from ovote.accounts.models import Role
 from ovote.audit.services import record
 from ovote.clock import utcnow
 from ovote.elections import eligibility as electorate
-from ovote.elections.models import ElectionState, ReportingUnit
+from ovote.elections.models import Election, ElectionState, ReportingUnit
 from ovote.errors import Refused
 from ovote.extensions import MAX_ID
 from ovote.registration.access import lock
@@ -55,6 +55,16 @@ def poll_book_open(election, now=None) -> bool:
 def consulate_unit_ids(session, election, consulate):
     return set(session.scalars(select(ReportingUnit.id).where(
         ReportingUnit.election_id == election.id, ReportingUnit.consulate_id == consulate.id)))
+
+
+def station_elections(session, consulate):
+    """Elections, open for voting or later, in which `consulate` has a reporting unit, the
+    latest first."""
+    later = [s for s in ElectionState if s.frozen and s is not ElectionState.FROZEN]
+    return list(session.scalars(
+        select(Election).where(Election.state.in_(later), Election.id.in_(
+            select(ReportingUnit.election_id).where(ReportingUnit.consulate_id == consulate.id)))
+        .order_by(Election.voting_opens.desc(), Election.id.desc())))
 
 
 def marked_count(session, election, consulate) -> int:

@@ -14,7 +14,7 @@ from ovote.runtime import runtime
 from ovote.voting import board, receipts
 from ovote.voting.eligibility import eligibility
 from ovote.voting.forms import RECEIPT_LIMIT, BoardSearchForm, ReceiptForm
-from ovote.voting.issuance import issuance_open, token_issued
+from ovote.voting.issuance import issuance_open, token_issued, voted_in_person
 
 bp = Blueprint("voting", __name__, url_prefix="/elections")
 PAGE = 50
@@ -67,6 +67,7 @@ def vote_page(slug):
     verdict = eligibility(db.session, election, current_user, settings=runtime().settings)
     issued = verdict.eligible and token_issued(db.session, election, current_user)
     return render_template("voting/vote.html", election=election, verdict=verdict, issued=issued,
+                           in_person=voted_in_person(db.session, election, current_user),
                            tokens_now=issuance_open(election),
                            server=request.host_url.rstrip("/"))
 
