@@ -32,7 +32,8 @@ def prepare(live_server):
     with live_server.app.app_context():
         session = db.session
         consulate = create_consulate(session, actor="cli", code="POL", name="Polling test post",
-                                     city="Lyon", host_country="FR", timezone="Europe/Paris", served=["FR"])
+                                     city="Luxembourg", host_country="LU", timezone="Europe/Luxembourg",
+                                     served=["LU"])
         constituency = create_constituency(session, actor="cli", code="POLLING", name="Polling constituency")
         build_open_election(session, slug=SLUG, consulates=[consulate], constituency=constituency,
                             unit_keys=unit_keys(1), cipher=rt.cipher)
