@@ -35,6 +35,13 @@ class PollBookSearchForm(Form):
             return False
         return ok
 
+    def query_args(self):
+        """The search as typed, for the URL of a form posted from its results (so that the
+        page shown after a refusal shows them again)."""
+        args = {name: self[name].data for name in ("number", "surname", "given_names") if self[name].data}
+        args.update({f"birth_date-{part}": value for part, value in self.birth_date.parts.items() if value})
+        return args
+
     @property
     def asked(self):
         """Something was typed: the page shows what was found (or that nothing was)."""

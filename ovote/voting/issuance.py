@@ -86,9 +86,9 @@ def issue(session, *, election, voter, blinded_msg: bytes, settings, cipher, now
             key.private_numbers().public_numbers.n:
         raise BadBlindedMessage()
     digest = _digest(blinded_msg)
-    application = lock(session, verified_application(session, voter))
-    if application.state is not ApplicationState.VERIFIED:  # withdrawn while we waited
-        raise NotEligible(reason="not_registered")
+    application = verified_application(session, voter)
+    if application is None or lock(session, application).state is not ApplicationState.VERIFIED:
+        raise NotEligible(reason="not_registered")  # withdrawn meanwhile
     if voted_in_person(session, election, voter):
         raise VotedInPerson()
     existing = _issuance(session, election, voter)

@@ -234,3 +234,11 @@ def test_a_voter_marked_in_the_poll_book_is_told_on_the_vote_page(app, setup, db
     page = text(client.get("/elections/station/vote"))
     assert "You voted in person at your consulate in this election: you cannot also vote online." in page
     assert "ovote vote --server" not in page
+
+
+def test_the_search_is_carried_to_the_mark_form_and_nothing_else(client, official, setup, db_session,
+                                                                cipher):
+    application = voter_with_passport(client.application, db_session, setup, cipher)
+    page = client.get(BOOK, query_string={"number": "PT7777777", "code": "BER", "slug": "other"})
+    assert page.status_code == 200
+    assert f'action="{BOOK}/{application.id}?number=PT7777777"' in page.get_data(as_text=True)
