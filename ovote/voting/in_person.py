@@ -161,7 +161,8 @@ def confirm(session, election, entry, *, official, now=None) -> InPersonReturn:
     _decide(session, entry, official, election)
     # The poll book no longer changes once voting has closed, but check again all the same.
     check_counts(session, election, entry.consulate, entry.contest, entry.votes())
-    entry.state, entry.confirmed_by_id, entry.confirmed_at = ReturnState.CONFIRMED, official.id, now or utcnow()
+    entry.state, entry.confirmed_by_id = ReturnState.CONFIRMED, official.id
+    entry.confirmed_at = now or utcnow()
     session.flush()
     record(session, actor=official, action="voting.return_confirmed", target=election.audit_target,
            details={"consulate": entry.consulate.code, "contest": entry.contest.code,

@@ -175,7 +175,8 @@ def decide(code, slug, contest_code):
             in_person.reject(db.session, election, entry, official=current_user, reason=form.reason.data)
     except in_person.ReturnRefused as exc:
         db.session.rollback()
-        (form.reason.errors if exc.code.startswith(("returns.reason", "text.")) else form.form_errors).append(message_of(exc))
+        about_reason = exc.code.startswith(("returns.reason", "text."))
+        (form.reason.errors if about_reason else form.form_errors).append(message_of(exc))
         return _return_page(consulate, election, contest, decision=form, status=status_of(exc))
     db.session.commit()
     flash(_("The counts are confirmed.") if form.decision.data == "confirm"

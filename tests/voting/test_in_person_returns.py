@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ovote.accounts.models import Role
 from ovote.audit.models import AuditEvent
 from ovote.consulates.models import Consulate
-from ovote.elections.models import Contest, ElectionState
+from ovote.elections.models import Contest
 from ovote.record.results import check_in_person
 from ovote.refusals import message_of, status_of
 from ovote.registration.models import Application
@@ -147,7 +147,8 @@ def test_the_database_itself_refuses_one_person_as_both(db_session, closed, offi
     entry = in_person.enter(db_session, closed.election, contest(db_session, closed, "PRESIDENT"),
                             [1, 1, 1], official=officials["first"])
     db_session.commit()
-    entry.state, entry.confirmed_by_id, entry.confirmed_at = ReturnState.CONFIRMED, entry.entered_by_id, entry.entered_at
+    entry.state, entry.confirmed_at = ReturnState.CONFIRMED, entry.entered_at
+    entry.confirmed_by_id = entry.entered_by_id
     with pytest.raises(IntegrityError):
         db_session.flush()
     db_session.rollback()
@@ -195,6 +196,16 @@ def test_a_rejection_needs_a_reason(db_session, closed, officials):
     db_session.commit()
     _refused(db_session, "returns.reason_required", "Say why you reject the counts.", 422,
              in_person.reject, closed.election, entry, official=officials["second"], reason="  ")
+
+
+def test_a_rejection_reason_has_a_length_and_visible_characters(db_session, closed, officials):
+    entry = in_person.enter(db_session, closed.election, contest(db_session, closed, "PRESIDENT"),
+                            [1, 1, 1], official=officials["first"])
+    db_session.commit()
+    _refused(db_session, "returns.reason_too_long", "Write at most 2000 characters.", 422,
+             in_person.reject, closed.election, entry, official=officials["second"], reason="x" * 2001)
+    _refused(db_session, "text.control_characters", "Remove the control characters from this field.", 422,
+             in_person.reject, closed.election, entry, official=officials["second"], reason="a\x00b")
 
 
 def test_returns_wait_for_voting_to_close(app, db_session, setup, officials):
