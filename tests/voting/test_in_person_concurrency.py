@@ -6,6 +6,7 @@ import pytest
 
 from ovote.accounts.models import Role, User
 from ovote.consulates.models import Consulate
+from ovote.elections.models import ElectionState
 from ovote.extensions import db
 from ovote.registration.models import Application
 from ovote.voting.models import PollBookEntry, TokenIssuance
@@ -81,3 +82,40 @@ def test_a_token_and_a_mark_at_once_one_succeeds(committing_app, station):
         outcomes.add(token.status_code)
     # Which one wins is the scheduler's business; each round has exactly one winner.
     assert outcomes <= {201, 409}
+
+
+def test_two_officials_entering_one_contest_at_once_make_one_return(committing_app, station):
+    """Two officials of a consulate enter the same contest's counts at the same moment:
+    the partial unique index keeps one return in play, the other gets its refusal."""
+    from ovote.consulates.models import Constituency
+    from ovote.runtime import runtime
+    from ovote.voting.models import InPersonReturn
+    from ovote.voting.setup import build_open_election
+    from tests.voting.helpers import unit_keys
+
+    setup = station[0]
+    with committing_app.app_context():
+        session = db.session()
+        factory = Factory(committing_app, session)
+        consulate = session.get(Consulate, setup.consulate_ids[0])
+        build_open_election(session, slug="countrace", consulates=[consulate],
+                            constituency=session.get(Constituency, setup.constituency_id),
+                            unit_keys=unit_keys(1), cipher=runtime(committing_app).cipher,
+                            state=ElectionState.CLOSED)
+        tokens = [factory._user(Role.OFFICIAL, consulate=consulate).session_token for _ in range(2)]
+        session.commit()
+        db.session.remove()
+    url = "/consulates/PAR/elections/countrace/returns/PRESIDENT"
+    posts = []
+    for token in tokens:
+        client = committing_app.test_client()
+        log_in(committing_app, client, type("Who", (), {"session_token": token})())
+        data = {"csrf_token": csrf_token(client, url), "option_0": "0", "option_1": "0", "option_2": "0"}
+        posts.append(lambda c=client, d=data: c.post(url, data=d))
+    statuses = sorted(r.status_code for r in race(posts))
+    assert statuses == [303, 409]
+    with committing_app.app_context():
+        try:
+            assert db.session.query(InPersonReturn).count() == 1
+        finally:
+            db.session.remove()
