@@ -34,6 +34,7 @@ from ovote.runtime import Runtime
 from ovote.tally.views import bp as tally_bp
 from ovote.serving import COOKIELESS_PATHS
 from ovote.settings import Settings
+from ovote.voting.in_person_views import bp as in_person_bp
 from ovote.voting.views import bp as voting_bp
 from ovote.web.locale import select_locale
 
@@ -96,7 +97,7 @@ def create_app(config=None):
     web.init_app(app)
     for blueprint in (accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp, review_bp,
                       overview_bp, constituencies_bp, api_bp, elections_bp, manage_elections_bp,
-                      ceremony_bp, trustee_home_bp, voting_bp, tally_bp):
+                      ceremony_bp, trustee_home_bp, voting_bp, in_person_bp, tally_bp):
         app.register_blueprint(blueprint)
     init_cli(app)
     return app

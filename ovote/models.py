@@ -7,7 +7,8 @@ from ovote.registration.registry_models import RegistryEntry  # noqa: F401
 from ovote.elections.models import (BallotStyle, BallotStyleConstituency,  # noqa: F401
                                     BallotStyleContest, Contest, ContestOption, Election,
                                     ElectionNotice, ElectionTrustee, ReportingUnit)
-from ovote.voting.models import BoardEntry, BoardHead, TokenIssuance  # noqa: F401
+from ovote.voting.models import (BoardEntry, BoardHead, InPersonCount,  # noqa: F401
+                                 InPersonReturn, PollBookEntry, TokenIssuance)
 from ovote.mail import UndeliveredMail  # noqa: F401
 from ovote.elections.ceremony_models import (CeremonyAttempt, CeremonyComplaint,  # noqa: F401
                                              CeremonyUpload)

@@ -263,6 +263,9 @@ REFUSALS: dict[str, Refusal] = {
     "token_already_issued": Refusal(
         409, _l("You already have a ballot token for this election; vote with the voting kit "
                 "you got it with.")),
+    "voted_in_person": Refusal(
+        409, _l("You voted in person at your consulate in this election: you cannot also get a "
+                "ballot token to vote online.")),
     "bad_blinded_msg": Refusal(
         422, _l("blinded_msg must be lowercase hex of the unit key's length, below its modulus.")),
     "election_not_open": Refusal(409, _l("This election is not open for voting.")),
@@ -302,6 +305,54 @@ REFUSALS: dict[str, Refusal] = {
         "The results are not computed yet (the election is: %(state)s).")),
     "tally.already_published": Refusal(409, _l("The results of this election are already published.")),
     "results_not_published": Refusal(409, _l("The results of this election are not published yet.")),
+    # -- voting in person: the poll book and returns (ovote/voting/poll_book.py, in_person.py) --
+    "poll_book.closed": Refusal(
+        409, _l("The poll book is not open: voters are marked only while the election is open "
+                "for voting.")),
+    "poll_book.not_registered": Refusal(
+        409, _l("This person is not on the overseas register: their registration is not verified.")),
+    "poll_book.other_consulate": Refusal(
+        409, _l("This voter is registered at another consulate: they can vote in person only there "
+                "(or online).")),
+    "poll_book.registered_too_late": Refusal(
+        409, _l("This voter registered after the election's registration deadline: they cannot "
+                "vote in it.")),
+    "poll_book.postal_voter": Refusal(
+        409, _l("This voter chose to vote by post: they cannot also vote in person.")),
+    "poll_book.no_ballot": Refusal(
+        409, _l("This voter's home constituency has no ballot at this consulate in this election.")),
+    "poll_book.too_young": Refusal(
+        409, _l("This voter is under the minimum voting age on election day.")),
+    "poll_book.already_marked": Refusal(
+        409, _l("This voter is already marked in the poll book: they have voted in person. Do not "
+                "give them a ballot paper.")),
+    "poll_book.token_issued": Refusal(
+        409, _l("This voter has taken a ballot token to vote online: they cannot also vote in "
+                "person. Do not give them a ballot paper.")),
+    "returns.other_consulate": Refusal(
+        403, _l("Only an official of this consulate can enter or confirm its returns.")),
+    "returns.not_open": Refusal(
+        409, _l("Returns are entered after voting closes and until the tally is done: not now.")),
+    "returns.contest_not_carried": Refusal(
+        422, _l("The ballots of this consulate do not carry the contest %(contest)s.")),
+    "returns.bad_count": Refusal(
+        422, _l("Enter the votes for %(option_name)s as a whole number of 0 or more, like 12.")),
+    "returns.count_above_voters": Refusal(
+        422, _l("%(option_name)s cannot have %(count)d votes: only %(voters)d voters with this "
+                "contest on their ballot are marked in the poll book.")),
+    "returns.total_above_voters": Refusal(
+        422, _l("The votes add up to %(total)d, more than the %(limit)d the poll book allows "
+                "(%(voters)d voters, at most %(max)d choice(s) each). Check the counts.")),
+    "returns.already_entered": Refusal(
+        409, _l("The counts of %(contest)s have already been entered at this consulate. A second "
+                "official confirms or rejects them; after a rejection they can be entered again.")),
+    "returns.nothing_to_confirm": Refusal(
+        409, _l("These counts are no longer waiting for confirmation: they were confirmed or "
+                "rejected meanwhile.")),
+    "returns.same_official": Refusal(
+        403, _l("A second official must confirm or reject: you entered these counts yourself.")),
+    "returns.reason_required": Refusal(422, _l("Say why you reject the counts.")),
+    "returns.reason_too_long": Refusal(422, _l("Write at most %(n)d characters.")),
 }
 
 

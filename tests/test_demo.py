@@ -62,3 +62,12 @@ def test_demo_leaves_an_open_election_with_three_voters_who_can_vote(app, db_ses
     assert all(eligibility(db_session, election, voter, settings=settings).eligible for voter in voters)
     for email, *_ in voting_demo.VOTERS:
         assert f"--election {voting_demo.SLUG} --email {email}" in result.output
+    # One voter voted in person in Paris: marked in the poll book, and refused a token.
+    from ovote.voting.issuance import voted_in_person
+    from ovote.voting.models import PollBookEntry
+
+    gil = db_session.query(User).filter_by(email=voting_demo.IN_PERSON[0]).one()
+    entry = db_session.query(PollBookEntry).filter_by(voter_id=gil.id).one()
+    assert entry.consulate.code == "PAR" and entry.marked_by.email == voting_demo.POLL_OFFICIAL
+    assert voted_in_person(db_session, election, gil)
+    assert "Gil Ramos (gil@demo.ovote.example) voted at the consulate PAR" in result.output

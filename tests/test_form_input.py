@@ -177,7 +177,7 @@ def test_no_post_endpoint_answers_500_to_numbers_where_text_is_expected(app, cli
     token = csrf_token(client, "/auth/login" if role is None else "/account")
     arguments = {"application_id": application.id, "user_id": application.voter.id,
                  "code": application.consulate.code, "step": "identity", "token": "x",
-                 "action": "activate", "move": "open"}
+                 "action": "activate", "move": "open", "contest_code": "PRESIDENT"}
     posted = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:

@@ -95,7 +95,7 @@ def demo():
     db.session.flush()
     registration_demo.load(db.session, settings=rt.settings, cipher=rt.cipher, mailer=rt.mailer,
                            documents=rt.documents)
-    voting_demo.load(db.session, rt.passwords.hash(PASSWORD), cipher=rt.cipher)
+    voting_demo.load(db.session, rt.passwords.hash(PASSWORD), cipher=rt.cipher, settings=rt.settings)
     record(db.session, actor="cli", action="demo.load")
     db.session.commit()
     _load_election(rt)

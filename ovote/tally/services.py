@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ovote.elections.models import ElectionState
 from ovote.tally.models import ElectionResults
+from ovote.voting.in_person import confirmed_returns
 
 
 def published_results(session, election) -> list | None:
@@ -22,10 +23,9 @@ def published_results(session, election) -> list | None:
 def in_person_returns(session, election) -> list[dict]:
     """The confirmed in-person returns of `election` in the §8 in_person.json form
     (`{"consulate","contest","counts","entered_by","confirmed_by"}`), sorted by
-    consulate and contest.
-
-    The poll-book returns (entered by one official of the consulate, confirmed by a
-    second) are added by the in-person module; until it is part of the application
-    an election has none, and this returns [].
-    """
-    return []
+    consulate and contest: the paper counts of the consular polling stations, each
+    entered by one official of the consulate and confirmed by a second
+    (`ovote.voting.in_person`). They are read when the trustees' decryptions are
+    combined, so they must be confirmed before the last trustee's decryption arrives;
+    once the results are computed, no return is taken any more."""
+    return confirmed_returns(session, election)

@@ -6,6 +6,11 @@ hosts) cannot both be signed: the second waits for the first's transaction
 and then meets the constraint. A retried request with the same blinded
 message gets the same signature again (RSA signing is deterministic), any
 other is refused. The row and its audit event carry the day only.
+
+A voter marked in the consulate's poll book voted in person and gets no token
+(`voted_in_person`). The check runs under a lock of the voter's verified
+registration, the row the poll book locks before it marks a voter, so that a
+token request and a mark at the same moment cannot both succeed.
 """
 import hashlib
 from datetime import datetime, time
@@ -17,11 +22,14 @@ from ovote.accounts.models import utcnow
 from ovote.audit.services import record
 from ovote.crypto.errors import BlindSignatureError
 from ovote.crypto.tokens import issue_token
+from ovote.elections.eligibility import verified_application
 from ovote.elections.models import ElectionState
 from ovote.errors import Refused
+from ovote.registration.access import lock
+from ovote.registration.models import ApplicationState
 from ovote.voting.eligibility import eligibility
 from ovote.voting.material import unit_signing_key
-from ovote.voting.models import TokenIssuance
+from ovote.voting.models import PollBookEntry, TokenIssuance
 
 
 class NotEligible(Refused):
@@ -38,6 +46,10 @@ class TokenAlreadyIssued(Refused):
 
 class BadBlindedMessage(Refused):
     code = "bad_blinded_msg"
+
+
+class VotedInPerson(Refused):
+    code = "voted_in_person"
 
 
 def issuance_open(election, now=None) -> bool:
@@ -59,7 +71,7 @@ def issue(session, *, election, voter, blinded_msg: bytes, settings, cipher, now
     """Sign `blinded_msg` for `voter`; returns ``(unit, blind_sig, created)``.
 
     `created` is False for a retried identical request (same signature).
-    Raises IssuanceClosed, NotEligible, TokenAlreadyIssued, BadBlindedMessage.
+    Raises IssuanceClosed, NotEligible, VotedInPerson, TokenAlreadyIssued, BadBlindedMessage.
     The caller commits (on a refusal too: nothing is written then).
     """
     now = now or utcnow()
@@ -74,6 +86,11 @@ def issue(session, *, election, voter, blinded_msg: bytes, settings, cipher, now
             key.private_numbers().public_numbers.n:
         raise BadBlindedMessage()
     digest = _digest(blinded_msg)
+    application = verified_application(session, voter)
+    if application is None or lock(session, application).state is not ApplicationState.VERIFIED:
+        raise NotEligible(reason="not_registered")  # withdrawn meanwhile
+    if voted_in_person(session, election, voter):
+        raise VotedInPerson()
     existing = _issuance(session, election, voter)
     if existing is None:
         try:
@@ -103,3 +120,9 @@ def _issuance(session, election, voter):
 
 def token_issued(session, election, voter) -> bool:
     return _issuance(session, election, voter) is not None
+
+
+def voted_in_person(session, election, voter) -> bool:
+    """The voter is marked in a consulate's poll book for `election`."""
+    return session.scalar(select(PollBookEntry.id).where(
+        PollBookEntry.election_id == election.id, PollBookEntry.voter_id == voter.id)) is not None

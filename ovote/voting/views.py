@@ -15,7 +15,7 @@ from ovote.runtime import runtime
 from ovote.voting import board, client_text, receipts
 from ovote.voting.eligibility import eligibility
 from ovote.voting.forms import RECEIPT_LIMIT, BoardSearchForm, ReceiptForm
-from ovote.voting.issuance import issuance_open, token_issued
+from ovote.voting.issuance import issuance_open, token_issued, voted_in_person
 
 bp = Blueprint("voting", __name__, url_prefix="/elections")
 PAGE = 50
@@ -75,6 +75,7 @@ def vote_page(slug):
     catalogue (`client_text`), the session's CSRF token for the token request only."""
     election, verdict, issued = _voter_verdict(slug)
     return render_template("voting/vote.html", election=election, verdict=verdict, issued=issued,
+                           in_person=voted_in_person(db.session, election, current_user),
                            client_text=client_text.catalogue(),
                            voting_now=election.state is ElectionState.OPEN)
 
@@ -85,7 +86,9 @@ def vote_program_page(slug):
     """Voting with the `ovote vote` program, the other way to vote."""
     election, verdict, issued = _voter_verdict(slug)
     return render_template("voting/vote_program.html", election=election, verdict=verdict,
-                           issued=issued, tokens_now=issuance_open(election),
+                           issued=issued,
+                           in_person=voted_in_person(db.session, election, current_user),
+                           tokens_now=issuance_open(election),
                            server=request.host_url.rstrip("/"))
 
 
