@@ -10,9 +10,11 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms import (BooleanField, Field, HiddenField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TelField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ovote.clock import utcnow
 from ovote.countries import country_choices
@@ -21,8 +23,8 @@ from ovote.extensions import MAX_ID
 from ovote.form_input import Form
 from ovote.refusals import message_of
 from ovote.registration import services
-from ovote.registration.models import VotingChannel
-from ovote.registration.reasons import reason_choices
+from ovote.registration.models import HeldDocument, NoDocumentReason, VotingChannel
+from ovote.registration.reasons import ACTIONS, reasons_for
 
 
 def _options(pairs, blank=False):
@@ -111,6 +113,30 @@ class DatePartsField(Field):
         return self.data.isoformat() if self.data else ""
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes in a fieldset (the `_forms.html` macro renders it like
+    radios); `data` is the list of the values ticked."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AtLeastOne:
+    """A CheckboxesField with nothing ticked is refused with `message`."""
+
+    def __init__(self, message):
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+def held_document_choices():
+    return [SelectChoice(kind.value, str(kind.label)) for kind in HeldDocument]
+
+
 def _at_most(n):
     return Length(max=n, message=_l("Write at most %(max)d characters"))
 
@@ -175,6 +201,76 @@ class DocumentsForm(Form):
         return dict(national_id=self.national_id.data, passport_number=self.passport_number.data,
                     passport_state=self.passport_state.data, passport_expiry=self.passport_expiry.data,
                     mrz=self.mrz.data)
+
+
+class DocumentChoiceForm(Form):
+    has_document = RadioField(_l("Do you have a valid passport or national identity card?"),
+                              validate_choice=False,
+                              validators=[DataRequired(_l("Say whether you have a valid passport or "
+                                                          "national identity card"))],
+                              description=_l("Valid means not expired, and in your hands."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_document.choices = [
+            SelectChoice("yes", str(_l("Yes"))),
+            SelectChoice("no", str(_l("No, I do not have a valid document"))),
+        ]
+
+    def fill(self, application, person):
+        if application.no_valid_document:
+            self.has_document.data = "no"
+        elif application.document_indexes:
+            self.has_document.data = "yes"
+
+    def values(self):
+        return dict(has_document=self.has_document.data)
+
+
+class NoDocumentForm(Form):
+    reason = RadioField(_l("Why do you not have a valid document?"), validate_choice=False,
+                        validators=[DataRequired(_l("Choose why you do not have a valid document"))],
+                        description=_l("You can still register: the consulate will check who you are "
+                                       "in person."))
+    explanation = TextAreaField(_l("Tell us more (optional)"), validators=[_at_most(1000)],
+                                description=_l("For example when and where it was lost, or which "
+                                               "authority holds it."),
+                                render_kw={"rows": 3})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [SelectChoice(r.value, str(r.label)) for r in NoDocumentReason]
+
+    def fill(self, application, person):
+        if application.no_document_reason:
+            self.reason.data = application.no_document_reason.value
+        self.explanation.data = person.no_document_explanation
+
+    def values(self):
+        return dict(reason=self.reason.data, explanation=self.explanation.data)
+
+
+class DocumentsHeldForm(Form):
+    documents_held = CheckboxesField(
+        _l("Which of these documents do you have?"), validate_choice=False,
+        validators=[AtLeastOne(_l("Choose the documents you have, or “Another document”"))],
+        description=_l("Select all that apply. You will send a scan or photo of one of them, and "
+                       "bring them all to the consulate."))
+    document_number = StringField(_l("Number of an old or expired passport or identity card (optional)"),
+                                  validators=[_at_most(40)],
+                                  description=_l("If you know it: it helps the consulate find you in "
+                                                 "the civil registry."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents_held.choices = held_document_choices()
+
+    def fill(self, application, person):
+        self.documents_held.data = [kind.value for kind in application.held_documents]
+        self.document_number.data = person.national_id
+
+    def values(self):
+        return dict(documents_held=self.documents_held.data, document_number=self.document_number.data)
 
 
 class ResidenceForm(Form):
@@ -262,8 +358,10 @@ class UploadForm(Form):
                          validators=[FileRequired(_l("Choose the file to send."))],
                          render_kw={"accept": "image/jpeg,image/png,application/pdf"})
 
-    def __init__(self, *args, attached=False, max_bytes, **kwargs):
+    def __init__(self, *args, attached=False, max_bytes, no_document=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if no_document:
+            self.document.label.text = _("Scan or photo of a document you have")
         if attached:
             self.document.validators = []
             self.document.flags.required = False
@@ -291,24 +389,96 @@ class WithdrawForm(Form):
                            validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
+DECISION_CHOICES = {
+    "verify": _l("Verify: add to the register"),
+    "request_info": _l("Ask the applicant for more information"),
+    "reject": _l("Reject"),
+}
+
+
+class DecisionChoiceForm(Form):
+    """The first half of a decision: which one (a GET form: it changes nothing). The second
+    half, `DecisionForm`, then offers only the reasons that fit it, without any script."""
+
+    class Meta:
+        csrf = False
+
+    decision = RadioField(_l("Decision"), validate_choice=False,
+                          validators=[DataRequired(_l("Choose a decision")),
+                                      AnyOf(ACTIONS, message=_l("Choose a decision"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Nothing is chosen beforehand: a decision is always the official's own choice.
+        self.decision.choices = [SelectChoice(a, str(label)) for a, label in DECISION_CHOICES.items()]
+
+
 class DecisionForm(Form):
-    action = SelectField(_l("Decision"), validate_choice=False)
-    reason = SelectField(_l("Reason"), validate_choice=False)
+    action = HiddenField()
+    reason = RadioField(_l("Reason"), validate_choice=False,
+                        validators=[DataRequired(_l("Choose the reason for the decision"))])
     note = TextAreaField(_l("Note to the applicant (optional)"), validators=[Length(max=2000)],
                          render_kw={"rows": 3})
     confirm = BooleanField(_l("I have checked the details and the document, and I confirm this decision."),
                            validators=[DataRequired(_l("Tick the box to confirm the decision"))])
 
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.action.data if self.action.data in ACTIONS else action
+        if chosen in ACTIONS:
+            self.action.data = chosen
+        self.chosen = chosen if chosen in ACTIONS else None
+        self.reason.choices = [SelectChoice(code, str(label)) for code, label in reasons_for(self.chosen)]
+
+    @property
+    def chosen_label(self):
+        return DECISION_CHOICES[self.chosen] if self.chosen else ""
+
+
+class ConfirmForm(Form):
+    """The second official's confirmation of a proposed verification, with a note if they wish."""
+    note = TextAreaField(_l("Your note to the applicant (optional)"), validators=[Length(max=2000)],
+                         description=_l("Added after the first official's note."), render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "confirm")  # beside the decision form's own note on one page
+        super().__init__(*args, **kwargs)
+
+
+class AppointmentForm(Form):
+    day = DatePartsField(_l("Day"), required=True, description=_l("For example, 14 12 2026"),
+                         required_message=_l("Enter the day of the appointment"),
+                         invalid_message=_l("Enter the day of the appointment as a real date, "
+                                            "e.g. 14 12 2026"))
+    at = StringField(_l("Time"), validators=[DataRequired(_l("Enter the time of the appointment")),
+                                             _at_most(5)],
+                     description=_l("Hours and minutes on the consulate's clock, e.g. 09:30"),
+                     render_kw={"inputmode": "numeric", "class": "w-auto"})
+    place = TextAreaField(_l("Place"), validators=[DataRequired(_l("Enter where the applicant should come")),
+                                                   _at_most(300)],
+                          description=_l("The consulate's address, and the desk or room."),
+                          render_kw={"rows": 2})
+
+
+class IdentityCheckForm(Form):
+    outcome = RadioField(_l("Is the applicant the person named in the application?"),
+                         validate_choice=False,
+                         validators=[DataRequired(_l("Say whether the identity was confirmed"))])
+    documents_seen = CheckboxesField(_l("Documents seen"), validate_choice=False,
+                                     description=_l("Every document the applicant showed you."))
+    notes = TextAreaField(_l("Notes (optional)"), validators=[Length(max=2000)],
+                          description=_l("What you saw and checked; kept encrypted, for officials only."),
+                          render_kw={"rows": 3})
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Nothing is chosen beforehand: a decision is always the official's own choice.
-        self.action.choices = _options([
-            ("verify", _l("Verify: add to the register")),
-            ("request_info", _l("Ask the applicant for more information")),
-            ("reject", _l("Reject")),
-        ], blank=True)
-        self.reason.choices = {"": _options((), blank=True),
-                               **{str(group): _options(reasons) for group, reasons in reason_choices().items()}}
+        self.outcome.choices = [SelectChoice("confirmed", str(_l("Yes: identity confirmed"))),
+                                SelectChoice("not_confirmed", str(_l("No: identity not confirmed")))]
+        self.documents_seen.choices = held_document_choices()
+
+    def values(self):
+        outcome = {"confirmed": True, "not_confirmed": False}.get(self.outcome.data)
+        return dict(confirmed=outcome, documents_seen=self.documents_seen.data, notes=self.notes.data)
 
 
 class ActionForm(Form):
