@@ -29,9 +29,11 @@ def _message(application, link, left_register):
                 _("%(reason)s\n\nOpen your application, make the changes asked for and submit it "
                   "again: %(link)s", reason=_reason(application), link=link))
     if state is ApplicationState.VERIFIED:
-        return (_("You are on the overseas register"),
-                _("%(consulate)s has verified your application. You will be able to vote from "
-                  "abroad. Your application: %(link)s", consulate=consulate, link=link))
+        body = _("%(consulate)s has verified your application. You will be able to vote from "
+                 "abroad. Your application: %(link)s", consulate=consulate, link=link)
+        if application.decision_note:
+            body += "\n\n" + _("Note from the consulate: %(note)s", note=application.decision_note)
+        return _("You are on the overseas register"), body
     if state is ApplicationState.REJECTED:
         return (_("Your application to the overseas register was rejected"),
                 _("%(reason)s\n\nIf you think this is wrong, contact the consulate. You may also "
