@@ -326,29 +326,40 @@ class ConsulateChoiceForm(Form):
         return dict(consulate_id=_int_or_none(self.consulate.data))
 
 
-class VotingForm(Form):
+class ConstituencyForm(Form):
     constituency = SelectField(_l("Home constituency"), validate_choice=False,
                                validators=[DataRequired(_l("Choose your home constituency from the list"))],
                                description=_l("The constituency where you last lived at home, "
                                               "as in the civil registry."))
-    channel = RadioField(_l("How would you like to vote?"), validate_choice=False,
-                         validators=[DataRequired(_l("Choose how you would like to vote")),
-                                     AnyOf([c.value for c in VotingChannel],
-                                           message=_l("Choose how you would like to vote"))])
 
     def __init__(self, *args, constituencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.constituency.choices = _options(((str(c.id), f"{c.name} ({c.code})")
                                               for c in constituencies), blank=True)
-        self.channel.choices = [SelectChoice(c.value, str(c.label)) for c in VotingChannel]
 
     def fill(self, application, person):
         self.constituency.data = str(application.constituency_id or "")
+
+    def values(self):
+        return dict(constituency_id=_int_or_none(self.constituency.data))
+
+
+class ChannelForm(Form):
+    channel = RadioField(_l("How would you like to vote?"), validate_choice=False,
+                         validators=[DataRequired(_l("Choose how you would like to vote")),
+                                     AnyOf([c.value for c in VotingChannel],
+                                           message=_l("Choose how you would like to vote"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = [SelectChoice(c.value, str(c.label)) for c in VotingChannel]
+
+    def fill(self, application, person):
         if application.voting_channel:
             self.channel.data = application.voting_channel.value
 
     def values(self):
-        return dict(constituency_id=_int_or_none(self.constituency.data), channel=self.channel.data)
+        return dict(channel=self.channel.data)
 
 
 class UploadForm(Form):

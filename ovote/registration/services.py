@@ -317,18 +317,32 @@ def save_consulate(session, application, *, actor, consulate_id):
     _saved(session, application, actor, "consulate")
 
 
-def save_voting(session, application, *, actor, constituency_id, channel):
-    """Home constituency and the preferred way to vote."""
+def save_constituency(session, application, *, actor, constituency_id):
+    """The home constituency the vote counts in."""
     _locked_editable(session, application)
     constituency = session.get(Constituency, constituency_id) if constituency_id else None
     if constituency is None:
         raise InvalidApplication("application.constituency", field="constituency")
+    application.constituency = constituency
+    _saved(session, application, actor, "voting")
+
+
+def save_channel(session, application, *, actor, channel):
+    """The preferred way to vote (a VotingChannel value)."""
+    _locked_editable(session, application)
     try:
-        channel = VotingChannel(channel)
+        application.voting_channel = VotingChannel(channel)
     except ValueError:
         raise InvalidApplication("application.channel", field="channel") from None
-    application.constituency, application.voting_channel = constituency, channel
     _saved(session, application, actor, "voting")
+
+
+def save_voting(session, application, *, actor, constituency_id, channel):
+    """Home constituency and the preferred way to vote, at once (the pages ask them one at a
+    time); nothing is saved if either is refused."""
+    with session.begin_nested():
+        save_constituency(session, application, actor=actor, constituency_id=constituency_id)
+        save_channel(session, application, actor=actor, channel=channel)
 
 
 def save_document(session, application, *, actor, documents, data):

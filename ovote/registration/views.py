@@ -40,11 +40,12 @@ PAGES = {
     "documents-held": ("documents", forms.DocumentsHeldForm, services.save_documents_held, ("cipher",)),
     "residence": ("residence", forms.ResidenceForm, services.save_residence, ("cipher",)),
     "consulate": ("consulate", forms.ConsulateChoiceForm, services.save_consulate, ()),
-    "voting": ("voting", forms.VotingForm, services.save_voting, ()),
+    "constituency": ("voting", forms.ConstituencyForm, services.save_constituency, ()),
+    "voting": ("voting", forms.ChannelForm, services.save_channel, ()),
     "upload": ("upload", forms.UploadForm, services.save_document, ("documents",)),
 }
 #: the page a step starts on, where it is not the step's own name
-STEP_START = {"documents": "document-choice"}
+STEP_START = {"documents": "document-choice", "voting": "constituency"}
 
 
 def pages_of(application):
@@ -98,7 +99,7 @@ def _form_for(page, application):
     form_class = PAGES[page][1]
     if page == "consulate":
         return form_class(consulates=services.consulates_for(db.session, application))
-    if page == "voting":
+    if page == "constituency":
         return form_class(constituencies=list_constituencies(db.session))
     if page == "upload":
         return form_class(attached=application.document_file is not None,

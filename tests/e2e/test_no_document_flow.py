@@ -109,6 +109,7 @@ def apply_without_a_document(page):
     expect(page.locator("#consulate-served")).to_contain_text("No-document test post (Berlin)")
     continue_(page)
     page.get_by_label("Home constituency").select_option(label="Hills constituency (HILLS)")
+    continue_(page)
     page.get_by_role("group", name="How would you like to vote?").get_by_label("Online").check()
     continue_(page)
 

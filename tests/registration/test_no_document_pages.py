@@ -55,7 +55,8 @@ def test_a_voter_without_a_valid_document_answers_one_question_per_page(client, 
         "/register/step/residence")
     _next(post(client, "/register/step/residence", step_data("residence")))
     _next(post(client, "/register/step/consulate", {"consulate": consulate.id}))
-    _next(post(client, "/register/step/voting", {"constituency": constituency.id, "channel": "in_person"}))
+    _next(post(client, "/register/step/constituency", {"constituency": constituency.id}))
+    _next(post(client, "/register/step/voting", {"channel": "in_person"}))
     upload = client.get("/register/step/upload").get_data(as_text=True)
     assert "Scan or photo of a document you have" in upload
     assert _next(post(client, "/register/step/upload", {"document": (io.BytesIO(image_bytes()), "birth.png")},
