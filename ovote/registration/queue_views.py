@@ -18,7 +18,7 @@ from ovote.audit.services import record_view
 from ovote.countries import country_name
 from ovote.extensions import db
 from ovote.refusals import flash_refusal, message_of, status_of
-from ovote.registration import checks, documents, forms, in_person, verification
+from ovote.registration import checks, documents, forms, in_person, official_forms, verification
 from ovote.registration.access import get_application
 from ovote.registration.documents import INLINE_TYPES
 from ovote.registration.notifications import appointment_time
@@ -89,7 +89,7 @@ def _registry_names(application, results):
 
 def _choice_form():
     """The first half of the decision, filled from the page's address (?decision=...)."""
-    form = forms.DecisionChoiceForm(request.args if "decision" in request.args else None)
+    form = official_forms.DecisionChoiceForm(request.args if "decision" in request.args else None)
     if "decision" in request.args:
         form.validate()
     return form
@@ -105,9 +105,10 @@ def _show(application, status=200, choice_form=None, **page_forms):
     choice_form = choice_form or _choice_form()
     chosen = choice_form.decision.data if not choice_form.errors else None
     context = dict(
-        decision_form=forms.DecisionForm(formdata=None, action=chosen),
-        appointment_form=forms.AppointmentForm(formdata=None), check_form=forms.IdentityCheckForm(formdata=None),
-        confirm_form=forms.ConfirmForm(formdata=None))
+        decision_form=official_forms.DecisionForm(formdata=None, action=chosen),
+        appointment_form=official_forms.AppointmentForm(formdata=None),
+        check_form=official_forms.IdentityCheckForm(formdata=None),
+        confirm_form=official_forms.ConfirmForm(formdata=None))
     context.update({name: form for name, form in page_forms.items() if form is not None})
     if not context["appointment_form"].is_submitted() and application.appointment:
         context["appointment_form"].place.data = application.appointment.place
@@ -148,9 +149,9 @@ def document(application_id):
 @roles_required(Role.OFFICIAL)
 def decide(application_id):
     application = get_application(db.session, application_id, current_user)
-    form = forms.DecisionForm()
+    form = official_forms.DecisionForm()
     if form.chosen is None:  # no decision (or an unknown one) posted: choose it first
-        choice = forms.DecisionChoiceForm(formdata=None)
+        choice = official_forms.DecisionChoiceForm(formdata=None)
         choice.decision.errors = [_("Choose a decision")]
         return _show(application, 422, choice_form=choice)
     if not form.validate_on_submit():
@@ -188,7 +189,7 @@ _DONE = {
 @roles_required(Role.OFFICIAL)
 def confirm(application_id):
     application = get_application(db.session, application_id, current_user)
-    form = forms.ConfirmForm()
+    form = official_forms.ConfirmForm()
     if not form.validate_on_submit():
         return _show(application, 422, confirm_form=form)
     try:
@@ -235,7 +236,7 @@ def _in_person_refused(application, form, exc, name):
 def book_appointment(application_id):
     """Book (or book again) the identity check in person of an applicant without a valid document."""
     application = get_application(db.session, application_id, current_user)
-    form = forms.AppointmentForm()
+    form = official_forms.AppointmentForm()
     if not form.validate_on_submit():
         return _show(application, 422, appointment_form=form)
     try:
@@ -253,7 +254,7 @@ def book_appointment(application_id):
 def record_identity_check(application_id):
     """Record what was seen at the identity check in person."""
     application = get_application(db.session, application_id, current_user)
-    form = forms.IdentityCheckForm()
+    form = official_forms.IdentityCheckForm()
     if not form.validate_on_submit():
         return _show(application, 422, check_form=form)
     try:
