@@ -71,7 +71,8 @@ class ConfirmForm(Form):
 
 
 class AppointmentForm(Form):
-    day = DatePartsField(_l("Date of the appointment"), required=True, description=_l("For example, 14 12 2026"),
+    day = DatePartsField(_l("Date of the appointment"), required=True,
+                         description=_l("For example, 14 12 2026"),
                          required_message=_l("Enter the day of the appointment"),
                          invalid_message=_l("Enter the day of the appointment as a real date, "
                                             "e.g. 14 12 2026"))

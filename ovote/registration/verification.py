@@ -4,8 +4,9 @@ An official verifies an application alone when every automatic check passed;
 otherwise the first official's "verify" is a proposal that a second official
 of the same consulate must confirm. An applicant without a valid document is
 verified only after an identity check in person that confirmed the identity,
-and always by two officials (a CHECK constraint holds it too). Every act is a `Decision` row and an
-audit event. The database refuses two verified applications on one document.
+and always by two officials (a CHECK constraint holds it too). Every act is a
+`Decision` row and an audit event. The database refuses two verified
+applications on one document.
 """
 import logging
 from dataclasses import dataclass

@@ -151,20 +151,20 @@ def _keep_language():
 
 
 def _after_save(page, application):
-    """Where a saved page leads: the next page of the same step (a step's questions are
-    asked one per page), else the review for a voter who came from it ("Change"), else
-    the status page for "finish later", else the next step."""
+    """Where a saved page leads: the status page for "finish later"; the next page of the
+    same step (a step's questions are asked one per page); the review for a voter who came
+    from it ("Change"); else the next step."""
     order = pages_of(application)
     order = order if page in order else list(PAGES)
     following = order[order.index(page) + 1] if order.index(page) + 1 < len(order) else None
     returning = request.form.get("return_to") == "review"
+    if request.form.get("then") == "later" and not returning:
+        flash(_("Saved. You can come back and continue at any time."), "success")
+        return url_for(".status")
     if following and PAGES[following][0] == PAGES[page][0]:
         return url_for(".step", step=following, **({"return_to": "review"} if returning else {}))
     if returning:
         return url_for(".review")
-    if request.form.get("then") == "later":
-        flash(_("Saved. You can come back and continue at any time."), "success")
-        return url_for(".status")
     return url_for(".step", step=following) if following else url_for(".review")
 
 

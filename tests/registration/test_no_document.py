@@ -298,3 +298,11 @@ def test_the_database_refuses_a_no_document_verification_by_one_official(db_sess
         with db_session.begin_nested():
             db_session.execute(update(Application).where(Application.id == submitted.id).values(
                 no_valid_document=False))  # the reason and documents held belong to the no-document path
+
+
+def test_the_key_rotation_walks_the_new_sealed_columns(app):
+    from ovote.key_rotation import sealed_columns
+
+    walked = {(model.__name__, column, context) for model, column, context in sealed_columns()}
+    assert ("Application", "no_document_explanation_enc", "application.no_document_explanation") in walked
+    assert ("IdentityCheck", "notes_enc", "identity_check.notes") in walked

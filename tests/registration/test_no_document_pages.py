@@ -100,6 +100,7 @@ def test_the_official_books_records_and_two_officials_verify(client, db_session,
     application, first, second = case
     url = f"/applications/{application.id}"
     login_as(first)
+    assert "No valid document: identity check in person" in client.get("/applications/").get_data(as_text=True)
     page = client.get(url).get_data(as_text=True)
     assert 'id="in-person"' in page and "Kept by the police at the border in 2024." in page
     assert "An expired passport, A birth certificate" in page and "No appointment yet." in page
@@ -168,3 +169,19 @@ def test_an_official_of_another_consulate_gets_404(client, case, factory, login_
     url = f"/applications/{application.id}"
     assert post(client, f"{url}/appointment", {}, form_url="/applications/").status_code == 404
     assert post(client, f"{url}/identity-check", {}, form_url="/applications/").status_code == 404
+
+
+def test_the_pages_of_the_path_speak_french(client, reg, login_as, case):
+    application, official, _second = case
+    headers = {"Accept-Language": "fr"}
+    draft = reg.application(state=ApplicationState.DRAFT, no_document={})
+    login_as(draft.voter)
+    page = client.get("/register/step/no-document", headers=headers).get_data(as_text=True)
+    assert "Pourquoi n’avez-vous pas de document valide ?" in page
+    assert "Je n’ai qu’un titre de voyage pour réfugié" in page
+    page = client.get("/register/step/documents-held", headers=headers).get_data(as_text=True)
+    assert "Lesquels de ces documents avez-vous ?" in page and "Un acte de naissance" in page
+    login_as(official)
+    page = client.get(f"/applications/{application.id}", headers=headers).get_data(as_text=True)
+    assert "Vérification d’identité en personne" in page and "Fixer le rendez-vous" in page
+    assert "Le demandeur est-il la personne nommée dans la demande ?" in page

@@ -60,3 +60,10 @@ def test_saving_both_at_once_saves_neither_when_one_is_refused(db_session, reg, 
     db_session.rollback()
     db_session.refresh(application)
     assert (application.constituency_id, application.voting_channel) == before
+
+
+def test_finish_later_on_the_first_page_of_a_step_goes_to_the_status_page(client, reg, login_as):
+    application = reg.application(state=ApplicationState.DRAFT)
+    login_as(application.voter)
+    response = post(client, "/register/step/document-choice", {"has_document": "no", "then": "later"})
+    assert response.headers["Location"].endswith("/register/")
