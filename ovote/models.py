@@ -4,6 +4,7 @@ from ovote.audit.models import AuditEvent  # noqa: F401
 from ovote.consulates.models import Constituency, Consulate, ConsulateCountry  # noqa: F401
 from ovote.registration.models import Application, CheckResult, Decision, VerifiedDocument  # noqa: F401
 from ovote.registration.registry_models import RegistryEntry  # noqa: F401
+from ovote.registration.in_person_models import IdentityAppointment, IdentityCheck  # noqa: F401
 from ovote.elections.models import (BallotStyle, BallotStyleConstituency,  # noqa: F401
                                     BallotStyleContest, Contest, ContestOption, Election,
                                     ElectionNotice, ElectionTrustee, ReportingUnit)

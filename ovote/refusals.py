@@ -98,6 +98,11 @@ REFUSALS: dict[str, Refusal] = {
         "This consulate does not serve residents of %(country)s. Choose one from the list.")),
     "application.constituency": Refusal(422, _l("Choose your home constituency from the list.")),
     "application.channel": Refusal(422, _l("Choose how you would like to vote.")),
+    "application.document_choice": Refusal(422, _l(
+        "Say whether you have a valid passport or national identity card.")),
+    "application.no_document_reason": Refusal(422, _l("Choose why you do not have a valid document.")),
+    "application.documents_held": Refusal(422, _l(
+        "Choose the documents you have, or “Another document” if none of them fits.")),
     "application.not_editable": Refusal(409, _l(
         "This application is %(state)s: it can no longer be changed.")),
     "application.change_not_saved": Refusal(409, _l(
@@ -136,6 +141,30 @@ REFUSALS: dict[str, Refusal] = {
     "decision.same_official": Refusal(403, _l(
         "A second official must confirm: you proposed this verification yourself.")),
     "decision.not_under_review": Refusal(409, _l("Only applications under review are checked again.")),
+    "decision.identity_not_checked": Refusal(409, _l(
+        "This applicant has no valid document: record an identity check in person that confirms "
+        "the identity before verifying.")),
+    # -- registration: the identity check in person -------------------------------------------
+    "appointment.not_needed": Refusal(409, _l(
+        "This applicant gave a valid document: no identity check in person is needed.")),
+    "appointment.not_under_review": Refusal(409, _l(
+        "This application is %(state)s: appointments are booked only while it is under review.")),
+    "appointment.day": Refusal(422, _l("Enter the day of the appointment, e.g. 14 12 2026.")),
+    "appointment.time": Refusal(422, _l("Enter the time of the appointment as hours and minutes, "
+                                        "e.g. 09:30.")),
+    "appointment.not_on_clock": Refusal(422, _l(
+        "%(time)s does not exist on %(day)s in %(zone)s (the clocks change): choose another time.")),
+    "appointment.in_past": Refusal(422, _l("Choose a day and time after now (%(now)s).")),
+    "appointment.place": Refusal(422, _l("Enter where the applicant should come (at most 300 characters).")),
+    "identity_check.not_needed": Refusal(409, _l(
+        "This applicant gave a valid document: no identity check in person is needed.")),
+    "identity_check.not_under_review": Refusal(409, _l(
+        "This application is %(state)s: an identity check is recorded only while it is under review.")),
+    "identity_check.outcome": Refusal(422, _l("Say whether the identity was confirmed.")),
+    "identity_check.documents_seen": Refusal(422, _l("Choose the documents you saw.")),
+    "identity_check.nothing_seen": Refusal(422, _l(
+        "An identity is confirmed on documents seen: choose at least one.")),
+    "identity_check.notes_too_long": Refusal(422, _l("Keep the notes under 2000 characters.")),
     # -- registration: the civil registry file ------------------------------------------------
     "registry.not_utf8": Refusal(400, _l("The file is not UTF-8 text.")),
     "registry.unreadable": Refusal(400, _l("The file cannot be read as CSV: %(why)s")),

@@ -99,6 +99,7 @@ def gather_facts(session, application, *, settings, cipher, now=None):
         same_person=_others(session, application,
                             Application.person_index == application.person_index)
         if application.person_index else ((), 0),
+        no_valid_document=application.no_valid_document,
     )
 
 

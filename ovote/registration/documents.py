@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 #: media type -> file extension used in downloads
 ACCEPTED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
-#: types a browser may show in the page itself (PDF is always downloaded)
+#: types shown as an image inside the official's page (a PDF opens in a tab of its own)
 INLINE_TYPES = {"image/jpeg", "image/png"}
 
 
@@ -133,12 +133,14 @@ class DocumentStore:
 def response_for(application, *, documents):
     """The HTTP response that hands an application's document to an authorised reader.
 
-    Images may be shown inline; a PDF is always downloaded (a browser's PDF
-    viewer runs scripts). The type is the sniffed one, `nosniff` forbids the
-    browser to guess another, and a sandboxing CSP keeps the file inert.
+    Every type is sent inline, to be read in the browser rather than saved: an
+    image in the page, a PDF in a tab of its own. The type is the sniffed one,
+    `nosniff` forbids the browser to guess another, and the CSP's `sandbox`
+    keeps the file inert (no script, no form, no same-origin access: a PDF's
+    JavaScript cannot act for the reader).
     """
     media_type = application.document_type
-    disposition = "inline" if media_type in INLINE_TYPES else "attachment"
+    disposition = "inline"
     filename = f"application-{application.id}.{ACCEPTED_TYPES[media_type]}"
     response = Response(documents.load(application.document_file), mimetype=media_type)
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'

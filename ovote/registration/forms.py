@@ -1,4 +1,4 @@
-"""Forms of the application steps and of the official's decision.
+"""Forms of the application steps (the official's are in `official_forms`).
 
 Forms check presence and length; the services check meaning (a date of birth
 in the past, a phone number valid in the country, a consulate serving it) so
@@ -10,9 +10,11 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms import (BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField,
+                     TelField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ovote.clock import utcnow
 from ovote.countries import country_choices
@@ -21,8 +23,7 @@ from ovote.extensions import MAX_ID
 from ovote.form_input import Form
 from ovote.refusals import message_of
 from ovote.registration import services
-from ovote.registration.models import VotingChannel
-from ovote.registration.reasons import reason_choices
+from ovote.registration.models import HeldDocument, NoDocumentReason, VotingChannel
 
 
 def _options(pairs, blank=False):
@@ -111,6 +112,30 @@ class DatePartsField(Field):
         return self.data.isoformat() if self.data else ""
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes in a fieldset (the `_forms.html` macro renders it like
+    radios); `data` is the list of the values ticked."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AtLeastOne:
+    """A CheckboxesField with nothing ticked is refused with `message`."""
+
+    def __init__(self, message):
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+def held_document_choices():
+    return [SelectChoice(kind.value, str(kind.label)) for kind in HeldDocument]
+
+
 def _at_most(n):
     return Length(max=n, message=_l("Write at most %(max)d characters"))
 
@@ -177,6 +202,76 @@ class DocumentsForm(Form):
                     mrz=self.mrz.data)
 
 
+class DocumentChoiceForm(Form):
+    has_document = RadioField(_l("Do you have a valid passport or national identity card?"),
+                              validate_choice=False,
+                              validators=[DataRequired(_l("Say whether you have a valid passport or "
+                                                          "national identity card"))],
+                              description=_l("Valid means not expired, and in your hands."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_document.choices = [
+            SelectChoice("yes", str(_l("Yes"))),
+            SelectChoice("no", str(_l("No, I do not have a valid document"))),
+        ]
+
+    def fill(self, application, person):
+        if application.no_valid_document:
+            self.has_document.data = "no"
+        elif application.document_indexes:
+            self.has_document.data = "yes"
+
+    def values(self):
+        return dict(has_document=self.has_document.data)
+
+
+class NoDocumentForm(Form):
+    reason = RadioField(_l("Why do you not have a valid document?"), validate_choice=False,
+                        validators=[DataRequired(_l("Choose why you do not have a valid document"))],
+                        description=_l("You can still register: the consulate will check who you are "
+                                       "in person."))
+    explanation = TextAreaField(_l("Tell us more (optional)"), validators=[_at_most(1000)],
+                                description=_l("For example when and where it was lost, or which "
+                                               "authority holds it."),
+                                render_kw={"rows": 3})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [SelectChoice(r.value, str(r.label)) for r in NoDocumentReason]
+
+    def fill(self, application, person):
+        if application.no_document_reason:
+            self.reason.data = application.no_document_reason.value
+        self.explanation.data = person.no_document_explanation
+
+    def values(self):
+        return dict(reason=self.reason.data, explanation=self.explanation.data)
+
+
+class DocumentsHeldForm(Form):
+    documents_held = CheckboxesField(
+        _l("Which of these documents do you have?"), validate_choice=False,
+        validators=[AtLeastOne(_l("Choose the documents you have, or “Another document”"))],
+        description=_l("Select all that apply. You will send a scan or photo of one of them, and "
+                       "bring them all to the consulate."))
+    document_number = StringField(_l("Number of an old or expired passport or identity card (optional)"),
+                                  validators=[_at_most(40)],
+                                  description=_l("If you know it: it helps the consulate find you in "
+                                                 "the civil registry."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents_held.choices = held_document_choices()
+
+    def fill(self, application, person):
+        self.documents_held.data = [kind.value for kind in application.held_documents]
+        self.document_number.data = person.national_id
+
+    def values(self):
+        return dict(documents_held=self.documents_held.data, document_number=self.document_number.data)
+
+
 class ResidenceForm(Form):
     country = SelectField(_l("Country where you live"), validate_choice=False,
                           render_kw={"autocomplete": "country"})
@@ -230,29 +325,40 @@ class ConsulateChoiceForm(Form):
         return dict(consulate_id=_int_or_none(self.consulate.data))
 
 
-class VotingForm(Form):
+class ConstituencyForm(Form):
     constituency = SelectField(_l("Home constituency"), validate_choice=False,
                                validators=[DataRequired(_l("Choose your home constituency from the list"))],
                                description=_l("The constituency where you last lived at home, "
                                               "as in the civil registry."))
-    channel = RadioField(_l("How would you like to vote?"), validate_choice=False,
-                         validators=[DataRequired(_l("Choose how you would like to vote")),
-                                     AnyOf([c.value for c in VotingChannel],
-                                           message=_l("Choose how you would like to vote"))])
 
     def __init__(self, *args, constituencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.constituency.choices = _options(((str(c.id), f"{c.name} ({c.code})")
                                               for c in constituencies), blank=True)
-        self.channel.choices = [SelectChoice(c.value, str(c.label)) for c in VotingChannel]
 
     def fill(self, application, person):
         self.constituency.data = str(application.constituency_id or "")
+
+    def values(self):
+        return dict(constituency_id=_int_or_none(self.constituency.data))
+
+
+class ChannelForm(Form):
+    channel = RadioField(_l("How would you like to vote?"), validate_choice=False,
+                         validators=[DataRequired(_l("Choose how you would like to vote")),
+                                     AnyOf([c.value for c in VotingChannel],
+                                           message=_l("Choose how you would like to vote"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = [SelectChoice(c.value, str(c.label)) for c in VotingChannel]
+
+    def fill(self, application, person):
         if application.voting_channel:
             self.channel.data = application.voting_channel.value
 
     def values(self):
-        return dict(constituency_id=_int_or_none(self.constituency.data), channel=self.channel.data)
+        return dict(channel=self.channel.data)
 
 
 class UploadForm(Form):
@@ -262,8 +368,10 @@ class UploadForm(Form):
                          validators=[FileRequired(_l("Choose the file to send."))],
                          render_kw={"accept": "image/jpeg,image/png,application/pdf"})
 
-    def __init__(self, *args, attached=False, max_bytes, **kwargs):
+    def __init__(self, *args, attached=False, max_bytes, no_document=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if no_document:
+            self.document.label.text = _("Scan or photo of a document you have")
         if attached:
             self.document.validators = []
             self.document.flags.required = False
@@ -289,26 +397,6 @@ class SubmitForm(Form):
 class WithdrawForm(Form):
     confirm = BooleanField(_l("Yes, withdraw my application."),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
-
-
-class DecisionForm(Form):
-    action = SelectField(_l("Decision"), validate_choice=False)
-    reason = SelectField(_l("Reason"), validate_choice=False)
-    note = TextAreaField(_l("Note to the applicant (optional)"), validators=[Length(max=2000)],
-                         render_kw={"rows": 3})
-    confirm = BooleanField(_l("I have checked the details and the document, and I confirm this decision."),
-                           validators=[DataRequired(_l("Tick the box to confirm the decision"))])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Nothing is chosen beforehand: a decision is always the official's own choice.
-        self.action.choices = _options([
-            ("verify", _l("Verify: add to the register")),
-            ("request_info", _l("Ask the applicant for more information")),
-            ("reject", _l("Reject")),
-        ], blank=True)
-        self.reason.choices = {"": _options((), blank=True),
-                               **{str(group): _options(reasons) for group, reasons in reason_choices().items()}}
 
 
 class ActionForm(Form):

@@ -8,8 +8,8 @@ blind indexes (`*_index` columns), never the plaintext.
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint, text)
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint, false, text)
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from ovote.clock import utcnow
@@ -63,6 +63,34 @@ class VotingChannel(LabelledEnum):
     POSTAL = "postal", _l("By post")
 
 
+class NoDocumentReason(LabelledEnum):
+    """Why an applicant has no valid identity document to give."""
+
+    LOST = "lost", _l("My passport or identity card was lost or stolen")
+    EXPIRED = "expired", _l("My passport or identity card has expired")
+    CONFISCATED = "confiscated", _l("My passport or identity card was taken from me")
+    REFUGEE_DOCUMENT = "refugee_document", _l("I hold only a refugee travel document")
+    OLD_NATIONAL_ID = "old_national_id", _l("I hold only an old national identity card")
+    OTHER = "other", _l("Another reason")
+
+
+class HeldDocument(LabelledEnum):
+    """A kind of document that can help establish an identity in person."""
+
+    EXPIRED_PASSPORT = "expired_passport", _l("An expired passport")
+    BIRTH_CERTIFICATE = "birth_certificate", _l("A birth certificate")
+    CONSULAR_CARD = "consular_card", _l("A consular registration card")
+    REFUGEE_DOCUMENT = "refugee_document", _l("A refugee travel document")
+    OLD_NATIONAL_ID = "old_national_id", _l("An old national identity card")
+    OTHER = "other", _l("Another document")
+
+
+def held_documents(codes):
+    """The HeldDocument members of a stored comma-separated list, in the enum's order."""
+    chosen = set((codes or "").split(","))
+    return [kind for kind in HeldDocument if kind.value in chosen]
+
+
 class CheckOutcome(LabelledEnum):
     PASS = "pass", _l("Passed")
     REVIEW = "review", _l("Needs review")
@@ -88,6 +116,12 @@ class Application(db.Model):
                         name="proposal_only_while_submitted"),
         CheckConstraint("confirmed_by_id IS NULL OR confirmed_by_id != decided_by_id",
                         name="four_eyes_are_two_people"),
+        # An applicant without a valid document is verified by two officials, always.
+        CheckConstraint("NOT no_valid_document OR state != 'verified' OR confirmed_by_id IS NOT NULL",
+                        name="no_document_verified_by_two"),
+        CheckConstraint("no_valid_document OR (no_document_reason IS NULL "
+                        "AND no_document_explanation_enc IS NULL AND documents_held IS NULL)",
+                        name="no_document_details_only_without_document"),
         CheckConstraint("length(residence_country) = 2", name="residence_alpha2"),
         CheckConstraint("length(passport_state) = 2", name="passport_state_alpha2"),
         CheckConstraint("document_size IS NULL OR document_size > 0", name="document_not_empty"),
@@ -113,6 +147,7 @@ class Application(db.Model):
         "mrz_enc": "application.mrz",
         "address_enc": "application.address",
         "phone_enc": "application.phone",
+        "no_document_explanation_enc": "application.no_document_explanation",
     }
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -146,6 +181,16 @@ class Application(db.Model):
     passport_expiry: Mapped[date | None] = mapped_column(Date)
     #: the two MRZ lines of the passport (checked on entry), sealed
     mrz_enc: Mapped[str | None] = mapped_column(Text)
+    #: the applicant has no valid identity document: the consulate checks the identity in person
+    no_valid_document: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                    server_default=false())
+    #: why there is no valid document (only when no_valid_document)
+    no_document_reason: Mapped[NoDocumentReason | None] = mapped_column(
+        enum_column(NoDocumentReason, "no_document_reason"))
+    #: the applicant's own words about it, sealed
+    no_document_explanation_enc: Mapped[str | None] = mapped_column(Text)
+    #: the documents the applicant still holds (HeldDocument values, comma-separated)
+    documents_held: Mapped[str | None] = mapped_column(String(200))
     #: ISO 3166-1 alpha-2 code of the country of residence
     residence_country: Mapped[str | None] = mapped_column(String(2), index=True)
     #: postal address abroad, sealed
@@ -199,6 +244,10 @@ class Application(db.Model):
                           back_populates="application")
     decisions = relationship("Decision", cascade="all, delete-orphan", order_by="Decision.id",
                              back_populates="application")
+    appointments = relationship("IdentityAppointment", cascade="all, delete-orphan",
+                                order_by="IdentityAppointment.id", back_populates="application")
+    identity_checks = relationship("IdentityCheck", cascade="all, delete-orphan",
+                                   order_by="IdentityCheck.id", back_populates="application")
 
     # -- transitions: each refuses a move the state machine does not allow ------------
 
@@ -270,6 +319,20 @@ class Application(db.Model):
         """Officials may see it: submitted at least once and not a draft (a draft withdrawn
         before its first submission never reached the consulate)."""
         return self.state in REVIEWABLE_STATES and self.submitted_at is not None
+
+    @property
+    def held_documents(self):
+        return held_documents(self.documents_held)
+
+    @property
+    def appointment(self):
+        """The identity check in person booked last, or None."""
+        return self.appointments[-1] if self.appointments else None
+
+    @property
+    def identity_check(self):
+        """The identity check in person recorded last, or None."""
+        return self.identity_checks[-1] if self.identity_checks else None
 
     @property
     def awaiting_confirmation(self):
@@ -360,3 +423,7 @@ class Decision(db.Model):
 
     application = relationship("Application", back_populates="decisions")
     official = relationship("User")
+
+
+# The in-person identity check tables refer back to Application by name.
+from ovote.registration import in_person_models  # noqa: E402,F401

@@ -36,6 +36,7 @@ class ApplicantDetails:
     mrz: str | None
     address: str | None
     phone: str | None
+    no_document_explanation: str | None
 
     @property
     def full_name(self):

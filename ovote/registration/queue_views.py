@@ -18,10 +18,12 @@ from ovote.audit.services import record_view
 from ovote.countries import country_name
 from ovote.extensions import db
 from ovote.refusals import flash_refusal, message_of, status_of
-from ovote.registration import checks, documents, forms, verification
+from ovote.registration import checks, documents, forms, in_person, official_forms, verification
 from ovote.registration.access import get_application
+from ovote.registration.documents import INLINE_TYPES
+from ovote.registration.notifications import appointment_time
 from ovote.registration.models import ApplicationState, CheckOutcome
-from ovote.registration.personal import details
+from ovote.registration.personal import details, unseal
 from ovote.registration.reasons import reason_label
 from ovote.registration.rules import RULE_TITLES
 from ovote.runtime import runtime
@@ -42,7 +44,12 @@ def consulate_time(moment, consulate):
 
 @bp.context_processor
 def _helpers():
-    return {"country_name": country_name}
+    return {"country_name": country_name, "appointment_time": appointment_time, "unseal": _unseal,
+            "INLINE_TYPES": INLINE_TYPES}
+
+
+def _unseal(row, column):
+    return unseal(row, column, cipher=runtime().cipher)
 
 
 def _enum_arg(kind, value):
@@ -70,17 +77,47 @@ def queue():
                            check=check, States=ApplicationState, Outcomes=CheckOutcome)
 
 
-def _show(application, decision_form=None, status=200):
+def _registry_names(application, results):
+    """The civil registry's names for the application's document numbers, when the check
+    found that they differ from the typed ones (the official compares them side by side)."""
+    if not any(r.rule == "civil_registry" and r.reason_code == "registry.names" for r in results):
+        return []
+    cipher = runtime().cipher
+    return [(unseal(e, "surname_enc", cipher=cipher), unseal(e, "given_names_enc", cipher=cipher) or "")
+            for e in checks.registry_entries(db.session, application)]
+
+
+def _choice_form():
+    """The first half of the decision, filled from the page's address (?decision=...)."""
+    form = official_forms.DecisionChoiceForm(request.args if "decision" in request.args else None)
+    if "decision" in request.args:
+        form.validate()
+    return form
+
+
+def _show(application, status=200, choice_form=None, **page_forms):
     """The application's page, with its personal data: every rendering of it (a refused
-    decision's included) is an audited view."""
+    decision's included) is an audited view. `page_forms` are refused forms to show again
+    (decision_form, appointment_form, check_form, confirm_form)."""
     record_view(db.session, actor=current_user, action="application.view",
                 target=f"application:{application.id}")
+    results = checks.stored_results(application)
+    choice_form = choice_form or _choice_form()
+    chosen = choice_form.decision.data if not choice_form.errors else None
+    context = dict(
+        decision_form=official_forms.DecisionForm(formdata=None, action=chosen),
+        appointment_form=official_forms.AppointmentForm(formdata=None),
+        check_form=official_forms.IdentityCheckForm(formdata=None),
+        confirm_form=official_forms.ConfirmForm(formdata=None))
+    context.update({name: form for name, form in page_forms.items() if form is not None})
+    if not context["appointment_form"].is_submitted() and application.appointment:
+        context["appointment_form"].place.data = application.appointment.place
     return render_template(
         "registration/application.html", application=application,
-        person=details(application, cipher=runtime().cipher),
-        results=checks.stored_results(application), rule_titles=RULE_TITLES,
-        decision_form=decision_form or forms.DecisionForm(), action_form=forms.ActionForm(),
-        reason_label=reason_label), status
+        person=details(application, cipher=runtime().cipher), results=results, rule_titles=RULE_TITLES,
+        registry_names=_registry_names(application, results), choice_form=choice_form,
+        proposal=verification.proposal(application), action_form=forms.ActionForm(),
+        reason_label=reason_label, **context), status
 
 
 def _refused_access(exc):
@@ -112,9 +149,13 @@ def document(application_id):
 @roles_required(Role.OFFICIAL)
 def decide(application_id):
     application = get_application(db.session, application_id, current_user)
-    form = forms.DecisionForm()
+    form = official_forms.DecisionForm()
+    if form.chosen is None:  # no decision (or an unknown one) posted: choose it first
+        choice = official_forms.DecisionChoiceForm(formdata=None)
+        choice.decision.errors = [_("Choose a decision")]
+        return _show(application, 422, choice_form=choice)
     if not form.validate_on_submit():
-        return _show(application, form, 422)
+        return _show(application, 422, decision_form=form)
     rt = runtime()
     try:
         done = verification.decide(db.session, application, official=current_user,
@@ -124,9 +165,11 @@ def decide(application_id):
     except verification.DecisionRefused as exc:
         _refused_access(exc)
         form.form_errors.append(message_of(exc))
-        return _show(application, form, status_of(exc))
+        return _show(application, status_of(exc), decision_form=form)
     db.session.commit()
-    flash(str(_DONE[done.value]), "success" if done.value != "propose_verify" else "info")
+    key = "propose_verify_in_person" if done.value == "propose_verify" and application.no_valid_document \
+        else done.value
+    flash(str(_DONE[key]), "success" if done.value != "propose_verify" else "info")
     return redirect(url_for(".show", application_id=application.id), 303)
 
 
@@ -134,6 +177,8 @@ _DONE = {
     "verify": _l("The application is verified: the voter is on the register."),
     "propose_verify": _l("Not every automatic check passed: a second official of your consulate must "
                         "now confirm the verification."),
+    "propose_verify_in_person": _l("The applicant has no valid document: a second official of your "
+                                  "consulate must now confirm the verification."),
     "confirm_verify": _l("Verification confirmed: the voter is on the register."),
     "reject": _l("The application is rejected. The applicant has been told why."),
     "request_info": _l("The applicant has been asked for more information."),
@@ -144,16 +189,18 @@ _DONE = {
 @roles_required(Role.OFFICIAL)
 def confirm(application_id):
     application = get_application(db.session, application_id, current_user)
-    if forms.ActionForm().validate_on_submit():
-        try:
-            verification.confirm(db.session, application, official=current_user,
-                                 mailer=runtime().mailer)
-        except verification.DecisionRefused as exc:
-            _refused_access(exc)
-            flash_refusal(exc)
-            return _show(application, status=status_of(exc))
-        db.session.commit()
-        flash(str(_DONE["confirm_verify"]), "success")
+    form = official_forms.ConfirmForm()
+    if not form.validate_on_submit():
+        return _show(application, 422, confirm_form=form)
+    try:
+        verification.confirm(db.session, application, official=current_user,
+                             mailer=runtime().mailer, note=form.note.data)
+    except verification.DecisionRefused as exc:
+        _refused_access(exc)
+        form.form_errors.append(message_of(exc))
+        return _show(application, status_of(exc), confirm_form=form)
+    db.session.commit()
+    flash(str(_DONE["confirm_verify"]), "success")
     return redirect(url_for(".show", application_id=application.id), 303)
 
 
@@ -173,3 +220,48 @@ def recheck(application_id):
         db.session.commit()
         flash(_("The automatic checks have been run again."), "success")
     return redirect(url_for(".show", application_id=application.id), 303)
+
+
+def _in_person_refused(application, form, exc, name):
+    """A refused appointment or identity check: its form again, the problem on its field."""
+    db.session.rollback()
+    _refused_access(exc)
+    field = getattr(form, getattr(exc, "field", None) or "", None)
+    (field.errors if field is not None else form.form_errors).append(message_of(exc))
+    return _show(application, status_of(exc), **{name: form})
+
+
+@bp.route("/<int:application_id>/appointment", methods=["POST"])
+@roles_required(Role.OFFICIAL)
+def book_appointment(application_id):
+    """Book (or book again) the identity check in person of an applicant without a valid document."""
+    application = get_application(db.session, application_id, current_user)
+    form = official_forms.AppointmentForm()
+    if not form.validate_on_submit():
+        return _show(application, 422, appointment_form=form)
+    try:
+        in_person.book_appointment(db.session, application, official=current_user, day=form.day.data,
+                                   at=form.at.data, place=form.place.data, mailer=runtime().mailer)
+    except (in_person.InPersonRefused, verification.NotYourConsulate) as exc:
+        return _in_person_refused(application, form, exc, "appointment_form")
+    db.session.commit()
+    flash(_("The appointment is booked. The applicant has been sent it by e-mail."), "success")
+    return redirect(url_for(".show", application_id=application.id) + "#in-person", 303)
+
+
+@bp.route("/<int:application_id>/identity-check", methods=["POST"])
+@roles_required(Role.OFFICIAL)
+def record_identity_check(application_id):
+    """Record what was seen at the identity check in person."""
+    application = get_application(db.session, application_id, current_user)
+    form = official_forms.IdentityCheckForm()
+    if not form.validate_on_submit():
+        return _show(application, 422, check_form=form)
+    try:
+        in_person.record_identity_check(db.session, application, official=current_user,
+                                        cipher=runtime().cipher, **form.values())
+    except (in_person.InPersonRefused, verification.NotYourConsulate) as exc:
+        return _in_person_refused(application, form, exc, "check_form")
+    db.session.commit()
+    flash(_("The identity check is recorded."), "success")
+    return redirect(url_for(".show", application_id=application.id) + "#in-person", 303)

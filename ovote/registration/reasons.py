@@ -6,6 +6,7 @@ ACTIONS = ("verify", "request_info", "reject")
 REASONS = {
     "identity_confirmed": (("verify",), _l("Identity and eligibility confirmed")),
     "reviewed_manually": (("verify",), _l("Confirmed after checking the flagged points by hand")),
+    "identity_seen_in_person": (("verify",), _l("Identity confirmed in person at the consulate")),
     "document_unreadable": (("request_info",), _l("The document cannot be read")),
     "document_incomplete": (("request_info",), _l("A page of the document is missing")),
     "details_mismatch": (("request_info", "reject"), _l("The details do not match the document")),
@@ -19,6 +20,8 @@ REASONS = {
     "document_expired": (("reject",), _l("The document has expired")),
     "duplicate": (("reject",), _l("Already registered")),
     "deadline_passed": (("reject",), _l("Received after the registration deadline")),
+    "identity_not_established": (("request_info", "reject"),
+                                 _l("The identity could not be established in person")),
 }
 
 
@@ -32,6 +35,11 @@ ACTION_LABELS = {
     "request_info": _l("Ask for more information"),
     "reject": _l("Reject"),
 }
+
+
+def reasons_for(action):
+    """The (code, label) pairs of the reasons that may go with `action`."""
+    return [(code, label) for code, (actions, label) in REASONS.items() if action in actions]
 
 
 def reason_choices():

@@ -25,6 +25,11 @@ REASONS = {
     "registry.birth_date": _l("The civil registry has another date of birth for this document number."),
     "registry.names": _l("Document number and date of birth match the civil registry, but the names "
                          "differ: compare them with the document."),
+    "registry.no_document": _l("No valid document: no entry of the civil registry was found from a "
+                               "document number. The identity is checked in person at the consulate."),
+    "registry.no_document_birth_date": _l("The civil registry has another date of birth for the number "
+                                          "of the old document given: check it at the identity check "
+                                          "in person."),
     "registry.unmatched": _l("Not checked: the applicant was not found in the civil registry."),
     "citizenship.citizen": _l("The civil registry lists the applicant as a citizen."),
     "citizenship.not_citizen": _l("The civil registry does not list the applicant as a citizen."),
@@ -41,6 +46,8 @@ REASONS = {
     "consulate.closed": _l("Consulate %(consulate)s is closed."),
     "document.valid": _l("The passport is valid until %(date)s."),
     "document.expired": _l("The passport expired on %(date)s."),
+    "document.none_valid": _l("The applicant has no valid document: the identity is checked in "
+                              "person at the consulate, and two officials verify."),
     "document.id_only": _l("Only a national identity number was given; it does not expire."),
     "deadline.none": _l("No registration deadline is set."),
     "deadline.in_time": _l("Submitted on %(submitted)s, by the deadline of %(deadline)s."),
@@ -48,6 +55,9 @@ REASONS = {
     "duplicate_document.none": _l("No other application uses these document numbers."),
     "duplicate_document.found": _l("Another application uses the same document number "
                                    "(at this consulate: %(here)s; at other consulates: %(elsewhere)s)."),
+    "duplicate_document.no_document": _l("Another application uses the number of the old document "
+                                         "given (at this consulate: %(here)s; at other consulates: "
+                                         "%(elsewhere)s): compare them at the identity check in person."),
     "duplicate_person.none": _l("No other application has the same names and date of birth."),
     "duplicate_person.found": _l("Another application has the same names and date of birth "
                                  "(at this consulate: %(here)s; at other consulates: %(elsewhere)s)."),
@@ -93,6 +103,9 @@ class Facts:
     same_document: tuple = field(default_factory=lambda: ((), 0))
     #: ids of other applications with the same normalised names and birth date
     same_person: tuple = field(default_factory=lambda: ((), 0))
+    #: the applicant has no valid document: the identity is checked in person, so the rules
+    #: about documents ask for review instead of failing
+    no_valid_document: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,8 +151,12 @@ def civil_registry(facts):
     With two document numbers in the registry, both rows must be the applicant's."""
     entries = _entries(facts)
     if not entries:
+        if facts.no_valid_document:
+            return _result(civil_registry, REVIEW, "registry.no_document")
         return _result(civil_registry, FAIL, "registry.not_found")
     if any(entry.birth_date != facts.birth_date for entry in entries):
+        if facts.no_valid_document:
+            return _result(civil_registry, REVIEW, "registry.no_document_birth_date")
         return _result(civil_registry, FAIL, "registry.birth_date")
     if not all(names_match((facts.surname, facts.given_names), (entry.surname, entry.given_names))
                for entry in entries):
@@ -195,7 +212,10 @@ def consulate_serves_residence(facts):
 
 
 def document_not_expired(facts):
-    """The passport, when one was given, has not expired."""
+    """The passport, when one was given, has not expired; without a valid document, review
+    (the identity is checked in person)."""
+    if facts.no_valid_document:
+        return _result(document_not_expired, REVIEW, "document.none_valid")
     if facts.passport_expiry is None:
         return _result(document_not_expired, PASS, "document.id_only")
     params = dict(date=facts.passport_expiry.isoformat())
@@ -222,6 +242,9 @@ def _ids(ids):
 def unique_document(facts):
     """No other application uses the same document number (exact, by blind index)."""
     here, elsewhere = facts.same_document
+    if (here or elsewhere) and facts.no_valid_document:
+        return _result(unique_document, REVIEW, "duplicate_document.no_document",
+                       here=_ids(here), elsewhere=elsewhere)
     if here or elsewhere:
         return _result(unique_document, FAIL, "duplicate_document.found",
                        here=_ids(here), elsewhere=elsewhere)

@@ -22,8 +22,8 @@ from ovote.registration import matching, notifications, passport_mrz
 from ovote.registration.documents import DocumentRejected, sniff
 from ovote.registration.access import lock
 from ovote.registration.checks import deadline_closes_utc, run_checks
-from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, IllegalTransition,
-                                       VotingChannel)
+from ovote.registration.models import (ACTIVE_STATES, Application, ApplicationState, HeldDocument,
+                                       IllegalTransition, NoDocumentReason, VotingChannel)
 from ovote.registration.personal import details, seal
 from ovote.text import visible_text
 
@@ -172,6 +172,71 @@ def check_mrz(application, mrz_text, *, passport_number, passport_state, passpor
     return mrz
 
 
+def _forget_no_document(application):
+    application.no_valid_document = False
+    application.no_document_reason = application.no_document_explanation_enc = None
+    application.documents_held = None
+
+
+def _forget_documents(application):
+    application.national_id_enc = application.national_id_index = None
+    application.passport_number_enc = application.passport_index = None
+    application.passport_state = application.passport_expiry = application.mrz_enc = None
+
+
+def save_document_choice(session, application, *, actor, has_document):
+    """Whether the applicant has a valid passport or national identity card ("yes"/"no").
+
+    The answers of the other path are dropped when the answer changes: a voter who has
+    no valid document gives none of its numbers, and the reverse. Answering as before
+    keeps everything."""
+    _locked_editable(session, application)
+    if has_document not in ("yes", "no"):
+        raise InvalidApplication("application.document_choice", field="has_document")
+    without = has_document == "no"
+    if without and not application.no_valid_document:
+        _forget_documents(application)
+        application.no_valid_document = True
+    elif not without and application.no_valid_document:
+        _forget_no_document(application)
+    _saved(session, application, actor, "documents")
+
+
+def save_no_document(session, application, *, actor, cipher, reason, explanation):
+    """Why the applicant has no valid document (a NoDocumentReason value) and, if they wish,
+    their own words about it (sealed). The consulate then checks the identity in person."""
+    _locked_editable(session, application)
+    try:
+        reason = NoDocumentReason(reason)
+    except ValueError:
+        raise InvalidApplication("application.no_document_reason", field="reason") from None
+    explanation = _text(explanation, "explanation", max_length=1000, required=False, multiline=True)
+    if not application.no_valid_document:
+        _forget_documents(application)
+        application.no_valid_document = True
+    application.no_document_reason = reason
+    seal(application, "no_document_explanation_enc", explanation, cipher=cipher)
+    _saved(session, application, actor, "documents")
+
+
+def save_documents_held(session, application, *, actor, cipher, documents_held, document_number=None):
+    """The kinds of document an applicant without a valid document still holds (HeldDocument
+    values, at least one) and, if they know it, the number of an old or expired document
+    (looked up in the civil registry like a national identity number)."""
+    _locked_editable(session, application)
+    if not application.no_valid_document:
+        raise InvalidApplication("application.document_choice", field="documents_held")
+    held = list(dict.fromkeys(documents_held or ()))
+    known = {kind.value for kind in HeldDocument}
+    if not held or any(code not in known for code in held):
+        raise InvalidApplication("application.documents_held", field="documents_held")
+    number = _document_number(document_number, "document_number")
+    application.documents_held = ",".join(kind.value for kind in HeldDocument if kind.value in held)
+    seal(application, "national_id_enc", number, cipher=cipher)
+    application.national_id_index = matching.document_index(number, cipher=cipher) if number else None
+    _saved(session, application, actor, "documents")
+
+
 def save_documents(session, application, *, actor, cipher, national_id, passport_number,
                    passport_state, passport_expiry, mrz):
     """National identity number and/or passport (number, issuing state, expiry, optional MRZ)."""
@@ -191,6 +256,7 @@ def save_documents(session, application, *, actor, cipher, national_id, passport
             raise InvalidApplication("application.mrz_without_passport", field="mrz")
         mrz_text = check_mrz(application, mrz_text, passport_number=passport_number,
                              passport_state=state, passport_expiry=passport_expiry, cipher=cipher).text
+    _forget_no_document(application)
     seal(application, "national_id_enc", national_id, cipher=cipher)
     seal(application, "passport_number_enc", passport_number, cipher=cipher)
     seal(application, "mrz_enc", mrz_text, cipher=cipher)
@@ -251,18 +317,32 @@ def save_consulate(session, application, *, actor, consulate_id):
     _saved(session, application, actor, "consulate")
 
 
-def save_voting(session, application, *, actor, constituency_id, channel):
-    """Home constituency and the preferred way to vote."""
+def save_constituency(session, application, *, actor, constituency_id):
+    """The home constituency the vote counts in."""
     _locked_editable(session, application)
     constituency = session.get(Constituency, constituency_id) if constituency_id else None
     if constituency is None:
         raise InvalidApplication("application.constituency", field="constituency")
+    application.constituency = constituency
+    _saved(session, application, actor, "voting")
+
+
+def save_channel(session, application, *, actor, channel):
+    """The preferred way to vote (a VotingChannel value)."""
+    _locked_editable(session, application)
     try:
-        channel = VotingChannel(channel)
+        application.voting_channel = VotingChannel(channel)
     except ValueError:
         raise InvalidApplication("application.channel", field="channel") from None
-    application.constituency, application.voting_channel = constituency, channel
     _saved(session, application, actor, "voting")
+
+
+def save_voting(session, application, *, actor, constituency_id, channel):
+    """Home constituency and the preferred way to vote, at once (the pages ask them one at a
+    time); nothing is saved if either is refused."""
+    with session.begin_nested():
+        save_constituency(session, application, actor=actor, constituency_id=constituency_id)
+        save_channel(session, application, actor=actor, channel=channel)
 
 
 def save_document(session, application, *, actor, documents, data):
@@ -287,7 +367,9 @@ def save_document(session, application, *, actor, documents, data):
 def completed_steps(application):
     done = {
         "identity": application.surname_enc is not None and application.birth_date is not None,
-        "documents": application.national_id_index is not None or application.passport_index is not None,
+        "documents": (application.no_document_reason is not None and bool(application.documents_held))
+        if application.no_valid_document
+        else application.national_id_index is not None or application.passport_index is not None,
         "residence": application.residence_country is not None and application.phone_enc is not None,
         "consulate": application.consulate_id is not None,
         "voting": application.constituency_id is not None and application.voting_channel is not None,

@@ -2,8 +2,11 @@
 
 An official verifies an application alone when every automatic check passed;
 otherwise the first official's "verify" is a proposal that a second official
-of the same consulate must confirm. Every act is a `Decision` row and an
-audit event. The database refuses two verified applications on one document.
+of the same consulate must confirm. An applicant without a valid document is
+verified only after an identity check in person that confirmed the identity,
+and always by two officials (a CHECK constraint holds it too). Every act is a
+`Decision` row and an audit event. The database refuses two verified
+applications on one document.
 """
 import logging
 from dataclasses import dataclass
@@ -25,6 +28,8 @@ from ovote.registration.reasons import ACTIONS, REASONS
 from ovote.text import visible_text
 
 log = logging.getLogger(__name__)
+
+
 class DecisionRefused(Refused):
     """The decision cannot be recorded; the code says why (`decision.*` in ovote.refusals)."""
 
@@ -33,7 +38,9 @@ class NotYourConsulate(DecisionRefused):
     code = "decision.no_such_application"
 
 
-def _check_official(application, official):
+def check_official(application, official):
+    """Refuse (404) unless `official` is an official of the application's consulate and the
+    application has reached the consulate."""
     if official.role is not Role.OFFICIAL or official.consulate_id != application.consulate_id \
             or not application.reviewable:
         raise NotYourConsulate()
@@ -65,6 +72,18 @@ def _record_decision(session, application, official, transition, *, action, reas
                     "state": application.state.value})
 
 
+def _checked_note(note):
+    """The note stripped, or refused (too long, or characters that do not show as they are)."""
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise DecisionRefused("decision.note_too_long")
+    try:
+        visible_text(note, multiline=True)
+    except Refused as exc:  # the shared rule's code, as a refused decision
+        raise DecisionRefused(exc.code, **exc.params) from None
+    return note
+
+
 def decide(session, application, *, official, action, reason_code, note=None, settings, cipher,
            mailer, now=None):
     """Record an official's decision; returns the DecisionAction taken.
@@ -76,25 +95,22 @@ def decide(session, application, *, official, action, reason_code, note=None, se
     Raises NotYourConsulate (404) and DecisionRefused (409 or 422).
     """
     lock(session, application)
-    _check_official(application, official)
+    check_official(application, official)
     allowed = REASONS.get(reason_code, ((), None))[0]
     if action not in ACTIONS or action not in allowed:
         raise DecisionRefused("decision.reason")
-    note = (note or "").strip()
-    if len(note) > 2000:
-        raise DecisionRefused("decision.note_too_long")
-    try:
-        visible_text(note, multiline=True)
-    except Refused as exc:  # the shared rule's code, as a refused decision
-        raise DecisionRefused(exc.code, **exc.params) from None
+    note = _checked_note(note)
+    if action == "verify":
+        _identity_established(application)
     if action == "verify" and application.awaiting_confirmation:
-        return confirm(session, application, official=official, mailer=mailer, now=now)
+        return confirm(session, application, official=official, mailer=mailer, note=note, now=now)
     now = now or utcnow()
     if action == "verify":
         # The stored results may predate a registry import or another applicant's use of the
         # same document: one official alone verifies only on results that pass now.
         run_checks(session, application, actor=official, settings=settings, cipher=cipher, now=now)
-    if action == "verify" and application.checks_outcome is not CheckOutcome.PASS:
+    if action == "verify" and (application.checks_outcome is not CheckOutcome.PASS
+                               or application.no_valid_document):
         done, audit = DecisionAction.PROPOSE_VERIFY, "application.verify_proposed"
         transition = partial(application.propose_verification, official, now)
     elif action == "verify":
@@ -114,22 +130,47 @@ def decide(session, application, *, official, action, reason_code, note=None, se
     return done
 
 
-def confirm(session, application, *, official, mailer, now=None):
-    """A second official of the same consulate confirms a proposed verification."""
+def _identity_established(application):
+    """Without a valid document, the last identity check in person must have confirmed the
+    identity."""
+    if application.no_valid_document:
+        check = application.identity_check
+        if check is None or not check.identity_confirmed:
+            raise DecisionRefused("decision.identity_not_checked")
+
+
+def proposal(application):
+    """The Decision that proposed the verification awaiting confirmation, or None."""
+    if not application.awaiting_confirmation:
+        return None
+    proposals = [d for d in application.decisions if d.action is DecisionAction.PROPOSE_VERIFY]
+    return proposals[-1] if proposals else None
+
+
+def confirm(session, application, *, official, mailer, note=None, now=None):
+    """A second official of the same consulate confirms a proposed verification, with a note
+    of their own if they wish (added to the first official's note to the applicant)."""
     lock(session, application)
-    _check_official(application, official)
+    check_official(application, official)
     if not application.awaiting_confirmation:
         raise DecisionRefused("decision.nothing_to_confirm")
     if application.verify_proposed_by_id == official.id:
         raise DecisionRefused("decision.same_official")
-    proposals = [d for d in application.decisions if d.action is DecisionAction.PROPOSE_VERIFY]
-    reason = proposals[-1].reason_code if proposals else "reviewed_manually"
-    note = proposals[-1].note if proposals else None
+    _identity_established(application)
+    own_note = _checked_note(note)
+    proposed = proposal(application)
+    reason = proposed.reason_code if proposed else "reviewed_manually"
+    first_note = proposed.note if proposed else None
     proposer = application.proposed_by
-    _record_decision(session, application, official,
-                     partial(application.verify, proposer, confirmed_by=official, now=now),
-                     action=DecisionAction.CONFIRM_VERIFY, reason_code=reason, note=note,
-                     audit_action="application.verify_confirmed")
+
+    def transition():
+        application.verify(proposer, confirmed_by=official, now=now)
+        application.decision_reason = reason
+        application.decision_note = "\n\n".join(n for n in (first_note, own_note) if n) or None
+
+    _record_decision(session, application, official, transition,
+                     action=DecisionAction.CONFIRM_VERIFY, reason_code=reason, note=own_note,
+                     audit_action="application.verify_confirmed", sets_reason=False)
     notifications.notify(session, application, mailer=mailer)
     return DecisionAction.CONFIRM_VERIFY
 
@@ -137,7 +178,7 @@ def confirm(session, application, *, official, mailer, now=None):
 def recheck(session, application, *, official, settings, cipher):
     """Run the automatic checks again (e.g. after a civil-registry import)."""
     lock(session, application)
-    _check_official(application, official)
+    check_official(application, official)
     if application.state not in (ApplicationState.SUBMITTED, ApplicationState.MORE_INFO):
         raise DecisionRefused("decision.not_under_review")
     return run_checks(session, application, actor=official, settings=settings, cipher=cipher)

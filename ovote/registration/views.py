@@ -30,20 +30,41 @@ STEP_TITLES = {
     "voting": _l("Constituency and voting"),
     "upload": _l("Document scan"),
 }
-#: step -> (its form, its service, the collaborators of the Runtime the service takes)
-STEP_FORMS = {
-    "identity": (forms.IdentityForm, services.save_identity, ("cipher",)),
-    "documents": (forms.DocumentsForm, services.save_documents, ("cipher",)),
-    "residence": (forms.ResidenceForm, services.save_residence, ("cipher",)),
-    "consulate": (forms.ConsulateChoiceForm, services.save_consulate, ()),
-    "voting": (forms.VotingForm, services.save_voting, ()),
-    "upload": (forms.UploadForm, services.save_document, ("documents",)),
+#: page -> (the step it belongs to, its form, its service, the Runtime collaborators the
+#: service takes), in the order of the walk. A step may take several pages, one question each.
+PAGES = {
+    "identity": ("identity", forms.IdentityForm, services.save_identity, ("cipher",)),
+    "document-choice": ("documents", forms.DocumentChoiceForm, services.save_document_choice, ()),
+    "documents": ("documents", forms.DocumentsForm, services.save_documents, ("cipher",)),
+    "no-document": ("documents", forms.NoDocumentForm, services.save_no_document, ("cipher",)),
+    "documents-held": ("documents", forms.DocumentsHeldForm, services.save_documents_held, ("cipher",)),
+    "residence": ("residence", forms.ResidenceForm, services.save_residence, ("cipher",)),
+    "consulate": ("consulate", forms.ConsulateChoiceForm, services.save_consulate, ()),
+    "constituency": ("voting", forms.ConstituencyForm, services.save_constituency, ()),
+    "voting": ("voting", forms.ChannelForm, services.save_channel, ()),
+    "upload": ("upload", forms.UploadForm, services.save_document, ("documents",)),
 }
+#: the page a step starts on, where it is not the step's own name
+STEP_START = {"documents": "document-choice", "voting": "constituency"}
+
+
+def pages_of(application):
+    """The pages this applicant walks: the document numbers, or the pages for a voter
+    without a valid document."""
+    skip = {"no-document", "documents-held"} if not application.no_valid_document else {"documents"}
+    return [page for page in PAGES if page not in skip]
+
+
+@bp.app_template_global()
+def step_url(step, **values):
+    """The address of the first page of `step`."""
+    return url_for("registration.step", step=STEP_START.get(step, step), **values)
 
 
 @bp.context_processor
 def _helpers():
     return {"States": ApplicationState, "reason_label": reason_label, "country_name": country_name,
+            "appointment_time": notifications.appointment_time,
             "reference": notifications.reference, "expected_decision": notifications.expected_decision}
 
 
@@ -74,15 +95,16 @@ def _not_editable():
     return _status_page(application, status_of(refusal))
 
 
-def _form_for(step, application):
-    form_class = STEP_FORMS[step][0]
-    if step == "consulate":
+def _form_for(page, application):
+    form_class = PAGES[page][1]
+    if page == "consulate":
         return form_class(consulates=services.consulates_for(db.session, application))
-    if step == "voting":
+    if page == "constituency":
         return form_class(constituencies=list_constituencies(db.session))
-    if step == "upload":
+    if page == "upload":
         return form_class(attached=application.document_file is not None,
-                          max_bytes=runtime().settings.document_max_bytes)
+                          max_bytes=runtime().settings.document_max_bytes,
+                          no_document=application.no_valid_document)
     return form_class()
 
 
@@ -96,16 +118,16 @@ class _TriedOnly(Exception):
     """Undoes a save that was only tried, to learn what the service would refuse."""
 
 
-def _add_service_problems(step, form, application):
+def _add_service_problems(page, form, application):
     """Add to a form that failed its own rules what the step's service refuses too,
     so that the voter sees every problem at once, not one round trip per rule.
 
     The save is tried inside a savepoint that is always rolled back, on fields
     the form had no complaint about only. The upload step is not tried: its
     service stores a file."""
-    if step == "upload" or "csrf_token" in form.errors:
+    if page == "upload" or "csrf_token" in form.errors:
         return
-    _form, save, needs = STEP_FORMS[step]
+    _step, _form, save, needs = PAGES[page]
     collaborators = {name: getattr(runtime(), name) for name in needs}
     try:
         with db.session.begin_nested():
@@ -128,16 +150,30 @@ def _keep_language():
         set_locale(db.session, current_user, str(get_locale() or "en"))
 
 
-def _after_save(step):
-    if request.form.get("return_to") == "review":  # "Change" on the review page comes back to it
-        return url_for(".review")
-    if request.form.get("then") == "later":
+def _after_save(page, application):
+    """Where a saved page leads: the status page for "finish later"; the next page of the
+    same step (a step's questions are asked one per page); the review for a voter who came
+    from it ("Change"); else the next step."""
+    order = pages_of(application)
+    order = order if page in order else list(PAGES)
+    following = order[order.index(page) + 1] if order.index(page) + 1 < len(order) else None
+    returning = request.form.get("return_to") == "review"
+    if request.form.get("then") == "later" and not returning:
         flash(_("Saved. You can come back and continue at any time."), "success")
         return url_for(".status")
-    position = services.STEPS.index(step)
-    if position + 1 < len(services.STEPS):
-        return url_for(".step", step=services.STEPS[position + 1])
-    return url_for(".review")
+    if following and PAGES[following][0] == PAGES[page][0]:
+        return url_for(".step", step=following, **({"return_to": "review"} if returning else {}))
+    if returning:
+        return url_for(".review")
+    return url_for(".step", step=following) if following else url_for(".review")
+
+
+def _step_page(page, form, application, status):
+    order = pages_of(application)
+    order = order if page in order else list(PAGES)
+    back = order[order.index(page) - 1] if order.index(page) > 0 else None
+    return _page("registration/step.html", status, step=PAGES[page][0], page=page, form=form,
+                 application=application, back=back, back_title=STEP_TITLES[PAGES[back][0]] if back else None)
 
 
 @bp.route("/")
@@ -165,20 +201,24 @@ def start():
 @bp.route("/step/<step>", methods=["GET", "POST"])
 @roles_required(Role.VOTER)
 def step(step):
-    if step not in STEP_FORMS:
+    page = step
+    if page not in PAGES:
         abort(404)
     application = _editable_application()
     if application is None:
         return _not_editable()
-    form = _form_for(step, application)
+    if page not in pages_of(application) and request.method != "POST":
+        # The other path's page (e.g. the passport's, for a voter without a valid document)
+        return redirect(step_url(PAGES[page][0], **request.args))
+    form = _form_for(page, application)
     if not form.is_submitted():
         form.fill(application, details(application, cipher=runtime().cipher))
     elif not form.validate_on_submit():
-        _add_service_problems(step, form, application)
+        _add_service_problems(page, form, application)
     else:
         values = form.values()
         if values is not None:  # None: no new file on the upload step, the attached one stays
-            _form, save, needs = STEP_FORMS[step]
+            _step, _form, save, needs = PAGES[page]
             collaborators = {name: getattr(runtime(), name) for name in needs}
             try:
                 save(db.session, application, actor=current_user, **collaborators, **values)
@@ -187,13 +227,11 @@ def step(step):
             except services.RegistrationError as exc:
                 db.session.rollback()
                 _field_for(form, exc.field).errors.append(message_of(exc))
-                return _page("registration/step.html", status_of(exc), step=step, form=form,
-                             application=application)
+                return _step_page(page, form, application, status_of(exc))
             _keep_language()
             db.session.commit()
-        return redirect(_after_save(step), 303)
-    return _page("registration/step.html", 422 if form.errors else 200, step=step, form=form,
-                 application=application)
+        return redirect(_after_save(page, application), 303)
+    return _step_page(page, form, application, 422 if form.errors else 200)
 
 
 @bp.route("/review", methods=["GET", "POST"])

@@ -88,6 +88,9 @@ def apply(page):
     shot(page, "02-identity")
     continue_(page)
 
+    page.get_by_role("group", name="Do you have a valid passport or national identity card?").get_by_label(
+        "Yes").check()
+    continue_(page)
     page.get_by_label("Passport number").fill("RB1234567")
     page.get_by_label("Passport issued by").select_option("PT")
     expiry = page.get_by_role("group", name="Passport valid until")
@@ -122,6 +125,8 @@ def apply(page):
     continue_(page)
 
     page.get_by_label("Home constituency").select_option(label="River constituency (RIVER)")
+    shot(page, "06-constituency")
+    continue_(page)
     channel = page.get_by_role("group", name="How would you like to vote?")
     assert not any(radio.is_checked() for radio in channel.get_by_role("radio").all())  # nothing chosen
     channel.get_by_label("Online").check()
@@ -162,8 +167,9 @@ def verify_as_official(page, secret):
     assert checks.count() == 11
     assert set(checks.evaluate_all("items => items.map(i => i.dataset.outcome)")) == {"pass"}
     shot(page, "11-application")
-    page.get_by_label("Decision", exact=True).select_option("verify")
-    page.get_by_label("Reason").select_option("identity_confirmed")
+    page.get_by_role("group", name="Decision").get_by_label("Verify: add to the register").check()
+    page.get_by_role("button", name="Continue").click()  # then only the reasons that fit a verification
+    page.get_by_role("group", name="Reason").get_by_label("Identity and eligibility confirmed").check()
     page.get_by_label("I have checked the details and the document, and I confirm this decision.").check()
     page.get_by_role("button", name="Record the decision").click()
     expect(page.locator("#application-state")).to_have_text("Verified")

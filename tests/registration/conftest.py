@@ -22,6 +22,9 @@ PERSON = dict(surname="Silva", given_names="Ana Maria", birth_date=date(1990, 1,
 DOCUMENTS = dict(national_id="", passport_number="CA1234567", passport_state="PT",
                  passport_expiry=date(2031, 1, 1), mrz="")
 RESIDENCE = dict(country="FR", address="12 rue de la Paix\n75002 Paris", phone="01 42 68 53 00")
+#: the answers of an applicant without a valid document
+NO_DOCUMENT = dict(reason="confiscated", explanation="Kept by the police at the border in 2024.",
+                   documents_held=["birth_certificate", "expired_passport"], document_number="")
 
 
 def image_bytes(kind="PNG"):
@@ -66,8 +69,9 @@ class RegistrationFactory:
 
     def application(self, voter=None, consulate=None, state=ApplicationState.SUBMITTED, *,
                     person=None, documents=None, residence=None, document=None, constituency=None,
-                    channel="online"):
-        """An application filled in through the services, submitted unless state is DRAFT."""
+                    channel="online", no_document=None):
+        """An application filled in through the services, submitted unless state is DRAFT;
+        `no_document` (answers as NO_DOCUMENT) for an applicant without a valid document."""
         voter = voter or self.base.user(Role.VOTER)
         residence = {**RESIDENCE, **(residence or {})}
         consulate = consulate or self.base.consulate(served=(residence["country"],))
@@ -75,8 +79,17 @@ class RegistrationFactory:
         application = services.start_application(self.session, voter=voter)
         services.save_identity(self.session, application, actor=voter, cipher=rt.cipher,
                                **{**PERSON, **(person or {})})
-        services.save_documents(self.session, application, actor=voter, cipher=rt.cipher,
-                                **{**DOCUMENTS, **(documents or {})})
+        if no_document is None:
+            services.save_documents(self.session, application, actor=voter, cipher=rt.cipher,
+                                    **{**DOCUMENTS, **(documents or {})})
+        else:
+            answers = {**NO_DOCUMENT, **no_document}
+            services.save_document_choice(self.session, application, actor=voter, has_document="no")
+            services.save_no_document(self.session, application, actor=voter, cipher=rt.cipher,
+                                      reason=answers["reason"], explanation=answers["explanation"])
+            services.save_documents_held(self.session, application, actor=voter, cipher=rt.cipher,
+                                         documents_held=answers["documents_held"],
+                                         document_number=answers["document_number"])
         services.save_residence(self.session, application, actor=voter, cipher=rt.cipher, **residence)
         services.save_consulate(self.session, application, actor=voter, consulate_id=consulate.id)
         services.save_voting(self.session, application, actor=voter,

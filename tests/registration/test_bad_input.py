@@ -87,17 +87,16 @@ def test_an_id_out_of_any_rows_range_is_refused_not_a_500(client, db_session, dr
     before = snapshot(db_session, draft)
     response = post(client, "/register/step/consulate", {"consulate": value})
     assert response.status_code == 422 and "Choose one from the list" in response.get_data(as_text=True)
-    response = post(client, "/register/step/voting", {"constituency": value, "channel": "online"})
+    response = post(client, "/register/step/constituency", {"constituency": value})
     assert response.status_code == 422 and "Choose your home constituency" in response.get_data(as_text=True)
     assert snapshot(db_session, draft) == before
 
 
 def test_an_unknown_constituency_or_channel_is_refused(client, db_session, draft):
     before = snapshot(db_session, draft)
-    response = post(client, "/register/step/voting", {"constituency": "999999", "channel": "online"})
+    response = post(client, "/register/step/constituency", {"constituency": "999999"})
     assert response.status_code == 422 and "Choose your home constituency" in response.get_data(as_text=True)
-    response = post(client, "/register/step/voting", {"constituency": draft.constituency_id,
-                                                      "channel": "carrier-pigeon"})
+    response = post(client, "/register/step/voting", {"channel": "carrier-pigeon"})
     assert response.status_code == 422 and "Choose how you would like to vote" in response.get_data(as_text=True)
     assert snapshot(db_session, draft) == before
 

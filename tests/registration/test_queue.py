@@ -182,10 +182,11 @@ def test_an_official_opens_the_document_and_each_view_is_audited(client, db_sess
         response = client.get(f"/applications/{application.id}/document")
         assert response.status_code == 200 and response.data == PDF
         assert response.mimetype == "application/pdf"
+        # read in the browser's own tab, not saved: inline, and inert under the CSP sandbox
         assert response.headers["Content-Disposition"] == \
-            f'attachment; filename="application-{application.id}.pdf"'
+            f'inline; filename="application-{application.id}.pdf"'
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert "sandbox" in response.headers["Content-Security-Policy"]
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; img-src 'self'; sandbox"
     views = db_session.query(AuditEvent).filter_by(action="application.document_view",
                                                    target=f"application:{application.id}").all()
     assert len(views) == 2 and {v.actor for v in views} == {f"user:{official.id}"}

@@ -125,7 +125,7 @@ def test_more_information_lets_the_voter_change_and_resubmit(client, db_session,
     ("verify", "not_citizen", "Choose a reason that fits the decision."),
     ("reject", "identity_confirmed", "Choose a reason that fits the decision."),
     ("request_info", "no-such-reason", "Choose a reason that fits the decision."),
-    ("approve", "identity_confirmed", "Choose a reason that fits the decision."),
+    ("approve", "identity_confirmed", "Choose a decision"),
 ])
 def test_a_decision_needs_a_reason_from_the_fixed_list(client, db_session, reg, paris, login_as_official,
                                                        action, reason, message):

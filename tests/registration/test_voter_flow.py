@@ -15,8 +15,9 @@ def fill_every_step(client, consulate, constituency):
         response = post(client, f"/register/step/{step}", {**step_data(step), "then": "next"})
         assert response.status_code == 303, response.get_data(as_text=True)
     assert post(client, "/register/step/consulate", {"consulate": consulate.id}).status_code == 303
-    assert post(client, "/register/step/voting", {"constituency": constituency.id,
-                                                  "channel": "postal"}).status_code == 303
+    response = post(client, "/register/step/constituency", {"constituency": constituency.id})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/register/step/voting")
+    assert post(client, "/register/step/voting", {"channel": "postal"}).status_code == 303
     response = post(client, "/register/step/upload",
                     {"document": (io.BytesIO(image_bytes("JPEG")), "passport.jpg")},
                     content_type="multipart/form-data")
@@ -148,7 +149,8 @@ def test_the_application_pages_fit_a_phone_and_label_every_field(client, db_sess
                                                                    login_as_voter):
     login_as_voter()
     post(client, "/register/start", {}, form_url="/register/")
-    for step in ("identity", "documents", "residence", "consulate", "voting", "upload"):
+    for step in ("identity", "document-choice", "documents", "residence", "consulate", "constituency", "voting",
+                 "upload"):
         page = client.get(f"/register/step/{step}").get_data(as_text=True)
         assert 'name="viewport"' in page and 'aria-current="step"' in page
         for field_id in __import__("re").findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', page):
