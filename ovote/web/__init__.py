@@ -1,12 +1,14 @@
 """Site-wide web pieces, one module each: the home pages (`home`), who is logged in
 (`users`), the headers of every response (`headers`), the language of a page
 (`locale`), the error pages (`errors`), the limits on a request's headers
-(`limits`) and the footer's information pages with the commission's emblem (`pages`)."""
-from ovote.web import errors, headers, limits, locale, pages, users
+(`limits`), the footer's information pages with the commission's emblem (`pages`)
+and the commission's overview with the diaspora map (`commission`, drawn by `world_map`)."""
+from ovote.web import commission, errors, headers, limits, locale, pages, users
 from ovote.web.home import bp
 
 
 def init_app(app):
     app.register_blueprint(bp)
+    app.register_blueprint(commission.bp)
     for part in (headers, users, errors, locale, limits, pages):
         part.init_app(app)
