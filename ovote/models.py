@@ -11,3 +11,4 @@ from ovote.voting.models import BoardEntry, BoardHead, TokenIssuance  # noqa: F4
 from ovote.mail import UndeliveredMail  # noqa: F401
 from ovote.elections.ceremony_models import (CeremonyAttempt, CeremonyComplaint,  # noqa: F401
                                              CeremonyUpload)
+from ovote.tally.models import DecryptionShare, ElectionResults, TallyGroup  # noqa: F401

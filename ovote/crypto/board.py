@@ -177,3 +177,54 @@ def check_close(close, receipt_key: bytes, fingerprint: bytes) -> None:
         raise BoardError(f"close: {exc}") from None
     message = close_message(fingerprint.hex(), seq, close["board_head"])
     _verify(receipt_key, signature, message, "close")
+
+
+# --- publication statement ------------------------------------------------------
+
+PUBLICATION_DOMAIN = b"ovote/publication/v1"
+PUBLICATION_FIELDS = ("in_person_sha256", "results_sha256", "signature")
+
+
+def document_sha256(document) -> str:
+    """SHA-256 hex of a document's canonical JSON (what the publication binds: the
+    record's bytes may be any JSON encoding of it)."""
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def publication_message(election: str, in_person_sha256: str, results_sha256: str) -> bytes:
+    """The bytes a publication statement's signature covers."""
+    return PUBLICATION_DOMAIN + b"\x00" + canonical_json(
+        {"election": election, "in_person_sha256": in_person_sha256,
+         "results_sha256": results_sha256})
+
+
+def sign_publication(receipt_key: Ed25519PrivateKey, fingerprint: bytes, in_person, results) -> dict:
+    """``{"in_person_sha256","results_sha256","signature"}``: the receipt key vouches for
+    the record's in-person returns and results, which no other signature covers."""
+    in_person_sha256, results_sha256 = document_sha256(in_person), document_sha256(results)
+    message = publication_message(fingerprint.hex(), in_person_sha256, results_sha256)
+    return {"in_person_sha256": in_person_sha256, "results_sha256": results_sha256,
+            "signature": receipt_key.sign(message).hex()}
+
+
+def check_publication(publication, receipt_key: bytes, fingerprint: bytes, in_person,
+                      results) -> None:
+    """Raise `BoardError` unless `publication` is exactly the three fields, signed by
+    `receipt_key` for this election, and its digests are those of `in_person` and
+    `results` (the parsed documents)."""
+    if not isinstance(publication, Mapping) or set(publication) != set(PUBLICATION_FIELDS):
+        raise BoardError('publication: fields must be "in_person_sha256","results_sha256",'
+                         '"signature"')
+    try:
+        hex_decode(publication["in_person_sha256"], 32, what="in_person_sha256")
+        hex_decode(publication["results_sha256"], 32, what="results_sha256")
+        signature = hex_decode(publication["signature"], 64, what="signature")
+    except DecodeError as exc:
+        raise BoardError(f"publication: {exc}") from None
+    message = publication_message(fingerprint.hex(), publication["in_person_sha256"],
+                                  publication["results_sha256"])
+    _verify(receipt_key, signature, message, "publication")
+    if publication["in_person_sha256"] != document_sha256(in_person):
+        raise BoardError("publication: in_person.json is not the one the commission signed")
+    if publication["results_sha256"] != document_sha256(results):
+        raise BoardError("publication: results.json is not the one the commission signed")

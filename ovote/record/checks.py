@@ -23,6 +23,8 @@ CHECKS = (
     ("combination", 27, "k trustees per group; decoded counts within 0..counted"),
     ("in_person", 28, "in-person returns: two people, carried contests, one each (§8)"),
     ("results", 29, "results.json: the groups' counts, in-person returns and national totals"),
+    ("publication", 30, "publication.json, when present: the receipt key signed in_person.json "
+     "and results.json"),
 )
 CHECK_NAMES = tuple(name for name, _, _ in CHECKS)
 EXIT_CODES = {name: code for name, code, _ in CHECKS}

@@ -25,6 +25,11 @@ IN_PERSON = "in_person.json"
 RESULTS = "results.json"
 #: The six required files, in the order they are written and read.
 FILE_NAMES = (ELECTION, BALLOTS, TALLY, DECRYPTION, IN_PERSON, RESULTS)
+#: Beyond DESIGN.md §8: the receipt key's signature over in_person.json and results.json,
+#: which no other signature binds (`ovote.crypto.board.sign_publication`). Optional, so
+#: that a record of the six files alone still reads; checked when present.
+PUBLICATION = "publication.json"
+OPTIONAL_NAMES = (PUBLICATION,)
 JSON_LINES = frozenset({BALLOTS, DECRYPTION})
 
 
@@ -45,13 +50,15 @@ def write_record(
     decryption: Iterable[dict],
     in_person: list,
     results: list,
+    publication: dict | None = None,
     as_zip: bool = False,
 ) -> Path:
     """Write the six files into the folder `target` (created if needed),
     or, with `as_zip`, into the zip file `target` with the files at its
     root. `ballots` and `decryption` are iterables so that a large board
     streams to disk; every object must be canonical-JSON-encodable
-    (`DecodeError` otherwise). Returns the path written."""
+    (`DecodeError` otherwise). `publication`, when given, is written as
+    publication.json. Returns the path written."""
     target = Path(target)
     documents = {
         ELECTION: election,
@@ -61,15 +68,19 @@ def write_record(
         IN_PERSON: in_person,
         RESULTS: results,
     }
+    names = FILE_NAMES
+    if publication is not None:
+        documents[PUBLICATION] = publication
+        names = FILE_NAMES + (PUBLICATION,)
     if as_zip:
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name in FILE_NAMES:
+            for name in names:
                 with archive.open(name, "w") as out:
                     _write_document(out, name, documents[name])
         return target
     target.mkdir(parents=True, exist_ok=True)
-    for name in FILE_NAMES:
+    for name in names:
         # Written under a temporary name, then renamed: a crash never
         # leaves a half-written file that looks complete.
         partial = target / f".{name}.partial"
@@ -113,8 +124,10 @@ class RecordSource:
             raise RecordError(f"{self.path}: neither a folder nor a zip file")
         self._names = set(names)
         self.missing = [n for n in FILE_NAMES if self._prefix + n not in self._names]
-        required = {self._prefix + n for n in FILE_NAMES}
-        self.extra_files = [n for n in names if n not in required]
+        known = {self._prefix + n for n in FILE_NAMES + OPTIONAL_NAMES}
+        self.extra_files = [n for n in names if n not in known]
+        #: optional files present in the record
+        self.optional = [n for n in OPTIONAL_NAMES if self._prefix + n in self._names]
 
     def close(self) -> None:
         if self._zip is not None:
@@ -128,7 +141,9 @@ class RecordSource:
 
     def open(self, name: str):
         """A binary file object for one of the six files."""
-        if name not in FILE_NAMES or name in self.missing:
+        if name in OPTIONAL_NAMES and name not in self.optional:
+            raise RecordError(f"{name}: not in the record")
+        if name not in FILE_NAMES + OPTIONAL_NAMES or name in self.missing:
             raise RecordError(f"{name}: missing from the record")
         if self._zip is not None:
             return self._zip.open(self._prefix + name)

@@ -18,13 +18,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ovote.crypto.board import BoardError, check_publication
 from ovote.record import ballot_checks
 from ovote.record.aggregate import SumAccumulator, bounded_map
 from ovote.record.board_pass import board_pass
 from ovote.record.checks import CHECKS, EXIT_CODES, EXIT_UNREADABLE, CheckFailed
 from ovote.record.definition import check_election
 from ovote.record.files import (
-    BALLOTS, DECRYPTION, ELECTION, IN_PERSON, RESULTS, TALLY, RecordError, RecordSource,
+    BALLOTS, DECRYPTION, ELECTION, IN_PERSON, PUBLICATION, RESULTS, TALLY, RecordError,
+    RecordSource,
 )
 from ovote.record.grouping import privacy_groups
 from ovote.record.progress import Progress
@@ -176,6 +178,28 @@ def _run(source, report, jobs, progress):
     expected = results_document(context.definition, groups, counts, documents[IN_PERSON])
     check_results(documents[RESULTS], expected)
     report.passes("results", "groups, in-person returns and national totals")
+    _check_publication(source, context, documents, report)
+
+
+def _check_publication(source, context, documents, report):
+    """publication.json, when the record has it, must be the receipt key's signature over
+    the in-person returns and results as they stand; without it, the report says that
+    nothing signs those two files."""
+    if PUBLICATION not in source.optional:
+        report.passes("publication", "no publication.json: in_person.json and results.json "
+                      "are signed by no one")
+        return
+    try:
+        publication = source.read_json(PUBLICATION)
+    except RecordError as exc:
+        raise CheckFailed("publication", str(exc)) from None
+    try:
+        check_publication(publication, bytes.fromhex(context.definition["receipt_key"]),
+                          context.fingerprint, documents[IN_PERSON], documents[RESULTS])
+    except BoardError as exc:
+        raise CheckFailed("publication", str(exc)) from None
+    report.passes("publication", "in_person.json and results.json are signed by the "
+                  "election's receipt key")
 
 
 def _chunks(source, board):
