@@ -96,7 +96,6 @@ def test_the_map_shows_ballots_by_the_consulates_country(client, login_as_commis
 
 def test_the_overview_in_french(client, login_as_auditor, voted):
     login_as_auditor()
-    client.set_cookie("ovote_lang", "fr", domain="ovote.test")
     html = client.get("/commission/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Vue d’ensemble de la commission" in html
     assert "Allemagne 1 1" in _rows(html, "by-country")
