@@ -40,7 +40,8 @@ class MapForm(Form):
 
 def _figures(elections, form):
     """(election or None, the three sets of figures) for the form's choice."""
-    election = next((e for e in elections if e.slug == form.election.data), None)
+    chosen = form.election.data if "election" in form else None
+    election = next((e for e in elections if e.slug == chosen), None)
     registered = diaspora.registrations_by_country(db.session)
     tokens = diaspora.tokens_by_country(db.session, election) if election else {}
     ballots = diaspora.ballots_by_consulate(db.session, election) if election else []
@@ -58,14 +59,17 @@ def overview():
         return display.label(labels, default_language=runtime().settings.default_locale)
 
     form = MapForm(request.args)
-    form.election.choices = [SelectChoice(e.slug, label(e.title)) for e in elections]
-    if not form.election.data and elections:
-        form.election.data = elections[0].slug
+    if elections:
+        form.election.choices = [SelectChoice(e.slug, label(e.title)) for e in elections]
+        if not form.election.data:
+            form.election.data = elections[0].slug
+    else:  # nothing to choose: the map shows the register
+        del form.election
     valid = form.validate() if request.args else True
     if form.measure.errors:
         form.measure.data = "registrations"
-    if form.election.errors:
-        form.election.data = elections[0].slug if elections else None
+    if elections and form.election.errors:
+        form.election.data = elections[0].slug
     election, registered, tokens, ballots = _figures(elections, form)
 
     def name_of(code):

@@ -117,3 +117,12 @@ def test_only_the_commission_and_auditors_see_it(client, factory, login_as, role
 
 def test_a_stranger_is_sent_to_log_in(client):
     assert client.get("/commission/").status_code == 302
+
+
+def test_without_a_frozen_election_the_map_shows_the_register(client, login_as_commissioner, factory):
+    login_as_commissioner()
+    page = client.get("/commission/?measure=ballots")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "No election is frozen yet" in html
+    assert 'name="election"' not in html and 'id="by-consulate"' not in html
+    assert "<title id=\"map-title\">Voters on the register</title>" in html
