@@ -31,6 +31,7 @@ from ovote.registration.queue_views import bp as review_bp
 from ovote.registration.views import bp as registration_bp
 from ovote.runtime import KEY as RUNTIME_KEY
 from ovote.runtime import Runtime
+from ovote.tally.views import bp as tally_bp
 from ovote.serving import COOKIELESS_PATHS
 from ovote.settings import Settings
 from ovote.voting.views import bp as voting_bp
@@ -95,7 +96,7 @@ def create_app(config=None):
     web.init_app(app)
     for blueprint in (accounts_bp, staff_bp, consulates_bp, audit_bp, registration_bp, review_bp,
                       overview_bp, constituencies_bp, api_bp, elections_bp, manage_elections_bp,
-                      ceremony_bp, trustee_home_bp, voting_bp):
+                      ceremony_bp, trustee_home_bp, voting_bp, tally_bp):
         app.register_blueprint(blueprint)
     init_cli(app)
     return app

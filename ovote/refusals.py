@@ -277,6 +277,31 @@ REFUSALS: dict[str, Refusal] = {
         422, _l("This voting key has voted again %(limit)s times, the most this election allows.")),
     "unknown_tracking_code": Refusal(404, _l("No ballot with this tracking code is on the board.")),
     "bad_board_query": Refusal(400, _l("after must be a whole number ≥ 0 and limit one from 1 to 1000.")),
+
+    # -- the tally: aggregation, decryption, publication, the record (ovote/tally) ----------
+    "tally.not_closed": Refusal(409, _l(
+        "The ballots of %(slug)s can be aggregated only once voting is closed (it is: %(state)s).")),
+    "tally.already_aggregated": Refusal(409, _l(
+        "The ballots of %(slug)s are already aggregated: each ballot is counted once.")),
+    "tally.no_ceremony": Refusal(409, _l("The key ceremony of %(slug)s is not finished.")),
+    "tally.not_tallying": Refusal(409, _l(
+        "Decryptions are taken only while the election is being tallied (it is: %(state)s).")),
+    "tally.file_too_large": Refusal(413, _l("The file is larger than %(limit)s bytes.")),
+    "tally.bad_decryption": Refusal(422, _l(
+        "The decryption file of trustee %(trustee)s is refused, and nothing of it was kept: "
+        "%(detail)s")),
+    "tally.already_decrypted": Refusal(409, _l(
+        "Trustee %(trustee)s has already sent a different decryption file; the first one counts.")),
+    "tally.not_enough_trustees": Refusal(409, _l(
+        "%(have)s trustees have decrypted; %(need)s are needed.")),
+    "tally.count_out_of_range": Refusal(409, _l(
+        "The decryption of group %(group)s of %(contest)s gives no count between 0 and "
+        "%(counted)s: the tally is not published. Tell the commission.")),
+    "tally.bad_in_person": Refusal(409, _l("The in-person returns cannot be counted: %(detail)s")),
+    "tally.not_tallied": Refusal(409, _l(
+        "The results are not computed yet (the election is: %(state)s).")),
+    "tally.already_published": Refusal(409, _l("The results of this election are already published.")),
+    "results_not_published": Refusal(409, _l("The results of this election are not published yet.")),
 }
 
 

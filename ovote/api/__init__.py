@@ -23,4 +23,4 @@ def openapi():
     return Response(OPENAPI.read_bytes(), mimetype="application/json")
 
 
-from ovote.api import elections, voting  # noqa: E402,F401  (register their routes on bp)
+from ovote.api import elections, results, voting  # noqa: E402,F401  (register their routes on bp)

@@ -76,6 +76,10 @@ ACTIONS = {
     "election.freeze": _l("Froze an election: its definition and fingerprint are fixed"),
     "election.open": _l("Opened voting"),
     "election.close": _l("Closed voting"),
+    "election.tally.aggregate": _l("Aggregated the counted ballots per group (tally started)"),
+    "election.tally.decryption": _l("Uploaded a trustee's partial decryption, checked"),
+    "election.tally.decrypted": _l("Combined the trustees' decryptions: the results are computed"),
+    "election.tally.publish": _l("Published the results and the election record"),
 }
 
 SYSTEM_ACTORS = {

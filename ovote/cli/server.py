@@ -9,9 +9,11 @@ from ovote.cli.serve import serve
 from ovote.consulates.cli import constituency
 from ovote.elections.cli import election
 from ovote.registration.cli import registry
+from ovote.tally.cli import record, tally
 
 
 def init_cli(app):
-    for command in (admin, audit, demo, keys, mail, serve, constituency, registry, election):
+    for command in (admin, audit, demo, keys, mail, serve, constituency, registry, election, tally,
+                    record):
         app.cli.add_command(command)
 

@@ -54,7 +54,7 @@ def _sum_batch(task):
 
 
 def _counted(session, election):
-    return select(ReportingUnit.code, BoardEntry.ballot).join(
+    return select(ReportingUnit.code, BoardEntry.ballot).select_from(BoardEntry).join(
         ReportingUnit, BoardEntry.unit_id == ReportingUnit.id).where(
         BoardEntry.election_id == election.id, BoardEntry.superseded.is_(False))
 
@@ -75,7 +75,7 @@ def _batches(session, election, styles, batch_size):
 def counted_per_unit(session, election) -> dict[str, int]:
     """Unit code -> number of counted ballots on the board (units without any left out)."""
     rows = session.execute(
-        select(ReportingUnit.code, func.count()).join(
+        select(ReportingUnit.code, func.count()).select_from(BoardEntry).join(
             ReportingUnit, BoardEntry.unit_id == ReportingUnit.id)
         .where(BoardEntry.election_id == election.id, BoardEntry.superseded.is_(False))
         .group_by(ReportingUnit.code))
