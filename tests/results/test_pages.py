@@ -80,6 +80,7 @@ def test_the_page_shows_national_totals_groups_in_person_and_turnout(client, pub
     assert 'width="25.0%" height="20" class="bar-online"' in html
     assert 'x="25.0%" y="26" width="50.0%" height="20" class="bar-in-person"' in html
     assert 'href="/elections/res2026/results.csv"' in html and 'href="/elections/res2026/results.json"' in html
+    assert 'href="/elections/res2026/record.zip"' in html
     assert "<script" not in html.split("<main", 1)[1] and 'style="' not in html
 
 
