@@ -75,7 +75,8 @@ def overview():
     def name_of(code):
         return local_country_name(code, language) if code else _("No longer on the register")
 
-    measure = form.measure.data if election or form.measure.data == "registrations" else "registrations"
+    # Tokens and ballots belong to an election: without one, the map shows the register.
+    measure = form.measure.data = form.measure.data if election else "registrations"
     shown = {"registrations": registered, "tokens": tokens,
              "ballots": diaspora.ballots_by_country(ballots)}[measure]
     world = world_map.load_world(current_app.static_folder + "/map/world.json")
