@@ -14,9 +14,10 @@ fast enough for a million ballots.
 
 `aggregate_parallel(tasks, load, jobs=...)` runs `load(task)` in a
 process pool; each call yields `(key, flat)` pairs and is summed in its
-worker, and the partial sums are merged in the parent. A tally service
-gives each task a range of the board (each worker reading its range
-through its own server-side cursor); the benchmark generates ciphertexts.
+worker, and the partial sums are merged in the parent. The tally service
+(`ovote.tally.aggregation`) reads the board once through a server-side
+cursor and gives each task a batch of ballots to parse and sum; the
+benchmark generates ciphertexts.
 """
 
 import collections

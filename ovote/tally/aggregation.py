@@ -27,7 +27,8 @@ from ovote.elections.models import Election, ElectionState, ReportingUnit
 from ovote.errors import Refused
 from ovote.record.aggregate import aggregate_parallel, ballot_vectors
 from ovote.record.grouping import privacy_groups
-from ovote.tally.models import TallyGroup
+from ovote.tally.decryption import combine_results
+from ovote.tally.models import TallyGroup, groups_of  # noqa: F401  (groups_of: read here too)
 from ovote.voting.models import BoardEntry
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def _locked(session, election_id):
 def aggregate(session, election, *, actor, jobs: int = 1,
               progress: Callable[[int, int], None] | None = None,
               batch_size: int = BATCH) -> list[TallyGroup]:
-    """Closed -> tallying: sum the counted ballots per privacy group and store the groups.
+    """Closed -> tallying: sum the counted ballots per privacy group and store the groups
+    (and on to tallied at once when no group may be decrypted: every count is then null).
 
     `jobs` worker processes sum the batches; `progress(done, total)` is told how many
     of the `total` contest selections vectors are summed so far. Refuses
@@ -139,10 +141,8 @@ def aggregate(session, election, *, actor, jobs: int = 1,
                                for r in rows]})
     log.info("election %s aggregated: %d counted ballots in %d groups", election.slug,
              sum(counted.values()), len(rows))
+    if not any(row.decryptable for row in rows):
+        # The whole electorate is below the floor (or there is no ballot): there is
+        # nothing for the trustees to decrypt, and the results are known now.
+        combine_results(session, election)
     return rows
-
-
-def groups_of(session, election) -> list[TallyGroup]:
-    """The election's stored groups, by contest then name."""
-    return session.scalars(select(TallyGroup).where(TallyGroup.election_id == election.id)
-                           .order_by(TallyGroup.contest, TallyGroup.name)).all()

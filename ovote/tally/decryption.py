@@ -39,8 +39,7 @@ from ovote.elections.models import Election, ElectionState
 from ovote.errors import Refused
 from ovote.record.grouping import Group
 from ovote.record.results import check_in_person, results_document
-from ovote.tally.aggregation import groups_of
-from ovote.tally.models import DecryptionShare, ElectionResults
+from ovote.tally.models import DecryptionShare, ElectionResults, groups_of
 from ovote.tally.services import in_person_returns
 
 log = logging.getLogger(__name__)

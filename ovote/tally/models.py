@@ -8,7 +8,7 @@ moves the election from closed to tallying.
 from datetime import datetime
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ovote.accounts.models import utcnow
@@ -92,3 +92,9 @@ class ElectionResults(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     election = relationship("Election")
+
+
+def groups_of(session, election) -> list[TallyGroup]:
+    """The election's stored groups, by contest then name."""
+    return session.scalars(select(TallyGroup).where(TallyGroup.election_id == election.id)
+                           .order_by(TallyGroup.contest, TallyGroup.name)).all()

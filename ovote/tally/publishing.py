@@ -21,8 +21,7 @@ from ovote.elections import documents
 from ovote.elections.models import Election, ElectionState
 from ovote.errors import Refused
 from ovote.record.files import write_record
-from ovote.tally.aggregation import groups_of
-from ovote.tally.models import DecryptionShare, ElectionResults, TallyGroup
+from ovote.tally.models import DecryptionShare, ElectionResults, TallyGroup, groups_of
 from ovote.tally.services import in_person_returns
 from ovote.voting.material import receipt_key
 from ovote.voting.models import BoardEntry

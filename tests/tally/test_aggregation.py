@@ -108,3 +108,24 @@ def test_the_command_aggregates_with_a_progress_bar(voted, app, db_session):
     assert "ballots of agg-2026" in result.output
     db_session.refresh(voted.election)
     assert voted.election.state is ElectionState.TALLYING
+
+
+def test_the_ballots_are_read_through_a_server_side_cursor(voted, db_session):
+    """The board is streamed (psycopg's named cursor on PostgreSQL), in batches, never
+    loaded whole: the one query that reads ballots asks for streamed results."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if "board_entries.ballot" in statement:
+            seen.append(dict(context.execution_options))
+
+    engine = db_session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        aggregation.aggregate(db_session, voted.election, actor="test", batch_size=2)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(seen) == 1
+    assert seen[0].get("stream_results") is True and seen[0].get("yield_per") == 2

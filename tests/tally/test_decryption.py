@@ -10,6 +10,7 @@ from ovote.crypto import ceremony_decrypt as trustee_side
 from ovote.crypto.ceremony_files import dump_document
 from ovote.elections.models import ElectionState
 from ovote.errors import Refused
+from ovote.runtime import runtime
 from ovote.tally import aggregation, decryption
 from ovote.tally.models import DecryptionShare, ElectionResults
 from tests.elections.ceremony_helpers import resign
@@ -128,3 +129,26 @@ def test_nothing_to_decrypt_before_the_tally(app, client, factory, db_session):
     assert response.status_code == 409
     assert "Decryptions are taken only while the election is being tallied" in \
         response.get_data(as_text=True)
+
+
+def test_an_empty_board_is_tallied_with_nothing_decrypted(app, client, factory, db_session,
+                                                          tmp_path):
+    """No ballot at all: every consulate is below the floor, so nothing may be decrypted;
+    the aggregation computes the (null) results at once."""
+    cycle = Cycle(app, client, factory, db_session, slug="empty-2026")
+    cycle.close()
+    aggregation.aggregate(db_session, cycle.election, actor="test")
+    db_session.commit()
+    assert cycle.election.state is ElectionState.TALLIED
+    results = json.loads(db_session.query(ElectionResults).one().document)
+    assert [r["national"] for r in results] == [None, None]
+    assert results[0]["groups"] == [{"group": "pool:LON,PAR", "counted": 0, "counts": None}]
+    # Its record verifies: nothing decrypted, every count null.
+    from ovote.record.verify import verify_record
+    from ovote.tally import publishing
+
+    publishing.publish(db_session, cycle.election, actor="test")
+    path = publishing.export_record(db_session, cycle.election, tmp_path / "record",
+                                    cipher=runtime(app).cipher)
+    report = verify_record(path, jobs=1)
+    assert report.ok, report.to_text()
