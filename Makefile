@@ -52,4 +52,4 @@ bench: install
 	$(BIN)/python bench/tally_bench.py
 
 clean:
-	rm -rf $(VENV) frontend/node_modules ovote/static/vendor ovote/static/vote frontend/test/vectors.json instance .pytest_cache
+	rm -rf $(VENV) frontend/node_modules ovote/static/vendor ovote/static/vote ovote/static/map frontend/test/vectors.json instance .pytest_cache

@@ -1,11 +1,13 @@
 // Builds the browser assets into ../ovote/static so that the app serves them
 // itself (no CDN at run time, nothing committed by hand):
 // * copies the installed Bootstrap files into static/vendor;
-// * bundles the voting client (src/) with esbuild into static/vote.
+// * bundles the voting client (src/) with esbuild into static/vote;
+// * projects the world map for the commission's overview into static/map.
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildWorld } from "./src/map/world.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const statics = join(here, "..", "ovote", "static");
@@ -43,3 +45,7 @@ await build({
 // The app's voting page (templates/voting/vote.html) mounts vote.js on its
 // #ovote-vote element and gives it its words.
 console.log("bundled the voting client into ovote/static/vote");
+
+// The world map's geometry for the commission's overview (see src/map/world.mjs).
+const world = buildWorld(join(statics, "map", "world.json"));
+console.log(`projected ${world.countries.length} countries and ${world.dots.length} small ones into ovote/static/map`);
