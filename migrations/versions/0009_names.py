@@ -1,0 +1,31 @@
+"""names: consulates and constituencies named in each language offered
+
+Revision ID: 0009_names
+Revises: 0008_voting
+Create Date: 2026-12-01 12:00:00.000000
+
+A JSON map language -> name beside the default-language name; existing rows get an
+empty map (their one name is shown in every language).
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0009_names'
+down_revision = '0008_voting'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    for table in ('consulates', 'constituencies'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(sa.Column('names', sa.JSON(), server_default='{}', nullable=False))
+
+
+def downgrade():
+    for table in ('constituencies', 'consulates'):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column('names')
