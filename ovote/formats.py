@@ -6,7 +6,9 @@ Template filters:
 - `clock`: a wall-clock time as it is (no zone conversion: stored times are UTC, and the
   timelines are already in the zone they name), to the minute, or to the second with
   `clock(seconds=True)`: "1 déc. 2026, 09:05";
-- `number`: a number with the language's separators, "12 345,5".
+- `number`: a number with the language's separators, "12 345,5";
+- `file_format`: a document's media type by the name readers know it by, "JPEG" for
+  image/jpeg.
 """
 from datetime import date, datetime
 
@@ -51,7 +53,15 @@ def number(value):
     return format_decimal(value, locale=_locale())
 
 
+FILE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
+
+
+def file_format(media_type):
+    return FILE_FORMATS.get(media_type, media_type or "")
+
+
 def init_app(app):
+    app.add_template_filter(file_format, "file_format")
     app.add_template_filter(day, "day")
     app.add_template_filter(clock, "clock")
     app.add_template_filter(number, "number")
