@@ -19,13 +19,14 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE ADD/DROP COLUMN (SQLite has both since 3.35): a batch operation would
+# copy and drop the tables, which the foreign keys of applications and the civil
+# registry forbid once they hold rows.
 def upgrade():
     for table in ('consulates', 'constituencies'):
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.add_column(sa.Column('names', sa.JSON(), server_default='{}', nullable=False))
+        op.add_column(table, sa.Column('names', sa.JSON(), server_default='{}', nullable=False))
 
 
 def downgrade():
     for table in ('constituencies', 'consulates'):
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.drop_column('names')
+        op.drop_column(table, 'names')
