@@ -139,8 +139,12 @@ class Config:
     #: months after the election an application and its document scan are kept (privacy notice)
     RETENTION_MONTHS = _env_int("OVOTE_RETENTION_MONTHS", 12)
 
+    #: the languages offered, in the order the language selector shows them: the one list
+    #: of them (tests/test_i18n.py checks each has a complete catalogue in
+    #: ovote/translations, and that every catalogue there is listed). The default language
+    #: is that of the interface's own strings and needs no catalogue.
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = ("en", "fr")
+    LANGUAGES = ("en", "fr", "es", "pt", "ar")
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "ovote" / "translations")
 
     #: Argon2id parameters (argon2-cffi defaults are the RFC 9106 low-memory profile).

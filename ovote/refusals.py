@@ -75,6 +75,9 @@ REFUSALS: dict[str, Refusal] = {
     "constituency.name": Refusal(422, _l("Give the constituency a name (at most 200 characters).")),
     "constituency.code_taken": Refusal(422, _l(
         "Another constituency already uses the code %(code)s.")),
+    # the names of consulates and constituencies in the other languages offered
+    "names.language": Refusal(422, _l("“%(language)s” is not a language this site offers.")),
+    "names.length": Refusal(422, _l("Enter a name of at most 200 characters")),
     # -- registration: the voter's application ------------------------------------------------
     "application.required": Refusal(422, _l("This field is required.")),
     "application.too_long": Refusal(422, _l("Write at most %(n)d characters.")),

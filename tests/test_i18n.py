@@ -1,14 +1,18 @@
-"""The French catalog is complete, consistent with the sources, and compiles.
+"""Every language offered has a complete catalog, consistent with the sources, that compiles.
 
-These tests read and build the catalog directly; they need neither the app
-nor a database. When one fails after you added or changed an interface
-string, refresh the catalog from the repository root:
+The languages offered are `config.Config.LANGUAGES`, the one list of them; the
+default language (`BABEL_DEFAULT_LOCALE`, that of the strings in the sources)
+needs no catalog, every other one needs
+ovote/translations/<code>/LC_MESSAGES/messages.po, and every catalog there must
+be offered. These tests read and build the catalogs directly; they need
+neither the app nor a database. When one fails after you added or changed an
+interface string, refresh the catalogs from the repository root:
 
     pybabel extract -F babel.cfg -k _l -k lazy_gettext -o ovote/translations/messages.pot .
     pybabel update -i ovote/translations/messages.pot -d ovote/translations
 
-then translate every new or fuzzy entry in
-ovote/translations/fr/LC_MESSAGES/messages.po and run
+then translate every new or fuzzy entry in each
+ovote/translations/<code>/LC_MESSAGES/messages.po and run
 `pybabel compile -d ovote/translations`.
 """
 import gettext
@@ -21,9 +25,21 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from config import Config
+
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "ovote" / "translations"
-FRENCH_PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
+TRANSLATED = [code for code in Config.LANGUAGES if code != Config.BABEL_DEFAULT_LOCALE]
+#: a few words each catalog must give exactly, so that a catalog of the wrong language
+#: (or one filled with its msgids) fails; a language added to LANGUAGES adds its own
+KNOWN_WORDS = {
+    "fr": {"Password": "Mot de passe", "Log in": "Se connecter"},
+    "ar": {"Password": "كلمة المرور", "Log in": "تسجيل الدخول"},
+}
+
+
+def catalog_path(code):
+    return TRANSLATIONS / code / "LC_MESSAGES" / "messages.po"
 
 # One printf-style conversion: %(name)s, %d, %5.2f, %%, ...
 PLACEHOLDER = re.compile(
@@ -59,10 +75,21 @@ def describe(message):
     return f"{message.id!r} ({', '.join(f'{path}:{line}' for path, line in message.locations) or 'no location'})"
 
 
-@pytest.fixture(scope="module")
-def french():
-    with FRENCH_PO.open("rb") as fileobj:
-        return read_po(fileobj, locale="fr")
+@pytest.fixture(scope="module", params=TRANSLATED)
+def catalog(request):
+    code = request.param
+    assert catalog_path(code).is_file(), f"{code} is offered (config.LANGUAGES) but has no catalog"
+    with catalog_path(code).open("rb") as fileobj:
+        return read_po(fileobj, locale=code)
+
+
+def test_the_languages_offered_are_the_catalogs_present():
+    """A catalog nobody offers is a translation nobody sees; an offered language without
+    one would show English under its name."""
+    present = sorted(path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    assert present == sorted(TRANSLATED)
+    assert Config.BABEL_DEFAULT_LOCALE in Config.LANGUAGES
+    assert len(set(Config.LANGUAGES)) == len(Config.LANGUAGES)
 
 
 def source_messages(directory):
@@ -76,30 +103,48 @@ def source_messages(directory):
 
 # (a) the catalog on its own ---------------------------------------------------
 
-def test_catalog_header(french):
-    assert str(french.locale) == "fr"
-    assert french.num_plurals == 2
-    assert french.plural_expr.replace(" ", "") == "(n>1)"
-    assert not french.fuzzy, "the catalog header is marked fuzzy"
+def test_catalog_header(catalog):
+    """The catalog is of its language, with a plural rule that uses every form it declares
+    (the rules of French and Arabic are checked form by form below)."""
+    assert catalog_path(str(catalog.locale)).parent.parent.name == str(catalog.locale)
+    assert len(plural_samples(catalog)) == catalog.num_plurals
+    assert not catalog.fuzzy, "the catalog header is marked fuzzy"
 
 
-def test_every_message_is_translated_and_not_fuzzy(french):
-    untranslated = [describe(m) for m in french if m.id and not all(s and s.strip() for s in forms(m.string))]
-    fuzzy = [describe(m) for m in french if m.id and m.fuzzy]
+#: the plural form each count takes (gettext's rules for these languages)
+PLURAL_FORMS = {
+    "fr": {0: 0, 1: 0, 2: 1, 10: 1, 1000000: 1},
+    # zero, one, two, few (3-10), many (11-99), other (100-102, ...)
+    "ar": {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 102: 5, 103: 3, 111: 4},
+}
+
+
+@pytest.mark.parametrize("code", sorted(set(PLURAL_FORMS) & set(TRANSLATED)))
+def test_plural_rules_of_french_and_arabic(code):
+    with catalog_path(code).open("rb") as fileobj:
+        catalog = read_po(fileobj, locale=code)
+    assert catalog.num_plurals == {"fr": 2, "ar": 6}[code]
+    choose = gettext.c2py(catalog.plural_expr)
+    assert {n: choose(n) for n in PLURAL_FORMS[code]} == PLURAL_FORMS[code]
+
+
+def test_every_message_is_translated_and_not_fuzzy(catalog):
+    untranslated = [describe(m) for m in catalog if m.id and not all(s and s.strip() for s in forms(m.string))]
+    fuzzy = [describe(m) for m in catalog if m.id and m.fuzzy]
     assert not (untranslated or fuzzy), (
         "untranslated messages:\n" + "\n".join(untranslated)
         + "\nfuzzy messages (check the translation, then remove the fuzzy flag):\n" + "\n".join(fuzzy)
     )
 
 
-def test_babel_checks_pass(french):
-    problems = [f"{describe(m)}: {'; '.join(map(str, errors))}" for m, errors in french.check()]
+def test_babel_checks_pass(catalog):
+    problems = [f"{describe(m)}: {'; '.join(map(str, errors))}" for m, errors in catalog.check()]
     assert not problems, "\n".join(problems)
 
 
-def test_placeholders_match(french):
+def test_placeholders_match(catalog):
     problems = []
-    for message in french:
+    for message in catalog:
         if not message.id:
             continue
         expected = Counter()
@@ -117,40 +162,57 @@ def test_placeholders_match(french):
 
 # (b) the catalog against the sources ------------------------------------------
 
-def test_every_source_string_is_in_the_french_catalog(french, tmp_path):
-    sources = source_messages(tmp_path)
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    return source_messages(tmp_path_factory.mktemp("pot"))
+
+
+def test_every_source_string_is_in_the_catalog(catalog, sources):
     assert len(sources) > 50, "extraction found almost nothing: is babel.cfg still matching the sources?"
     missing = []
     for message in sources:
-        entry = french.get(message.id, message.context)
+        entry = catalog.get(message.id, message.context)
         if entry is None or entry.id != message.id:
             missing.append(describe(message))
         elif not all(s and s.strip() for s in forms(entry.string)) or entry.fuzzy:
             missing.append(describe(message) + " [untranslated or fuzzy]")
-    assert not missing, ("strings in the sources without a French translation "
+    assert not missing, (f"strings in the sources without a translation in {catalog.locale} "
                          "(run pybabel extract and update, then translate):\n" + "\n".join(missing))
 
 
 # (c) the catalog compiles and works -------------------------------------------
 
-def test_catalog_compiles_and_formats(french, tmp_path):
+def plural_samples(catalog):
+    """One count n for each plural form, in form order: for Arabic 0, 1, 2, 3, 11, 100."""
+    choose = gettext.c2py(catalog.plural_expr)
+    samples = {}
+    for n in range(1000):
+        samples.setdefault(choose(n), n)
+    assert sorted(samples) == list(range(catalog.num_plurals)), "a plural form is never used"
+    return [samples[index] for index in range(catalog.num_plurals)]
+
+
+def test_catalog_compiles_and_formats(catalog, tmp_path):
+    code = str(catalog.locale)
     mo = tmp_path / "messages.mo"
-    result = pybabel("compile", "-i", str(FRENCH_PO), "-o", str(mo), "-l", "fr", "--statistics")
+    result = pybabel("compile", "-i", str(catalog_path(code)), "-o", str(mo), "-l", code, "--statistics")
     assert result.returncode == 0, f"compilation failed:\n{result.stdout}{result.stderr}"
     assert "error" not in result.stderr.lower(), result.stderr
     with mo.open("rb") as fileobj:
         translations = gettext.GNUTranslations(fileobj)
 
-    assert translations.gettext("Password") == "Mot de passe"
+    for english, expected in KNOWN_WORDS.get(code, {}).items():
+        assert translations.gettext(english) == expected
+    counts = plural_samples(catalog)
     problems = []
-    for message in french:
+    for message in catalog:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            got = [translations.ngettext(message.id[0], message.id[1], n) for n in (1, 2)]
+            got = [translations.ngettext(message.id[0], message.id[1], n) for n in counts]
         else:
             got = [translations.gettext(message.id)]
-        if got != [forms(message.string)[min(i, french.num_plurals - 1)] for i in range(len(got))]:
+        if got != forms(message.string):
             problems.append(f"{describe(message)}: the compiled catalog returns {got!r}")
             continue
         names = {name for source in forms(message.id) for name, _ in placeholders(source) if name}

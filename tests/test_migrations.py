@@ -45,9 +45,29 @@ def test_commands_refuse_a_database_that_is_not_migrated(tmp_path):
         upgrade(directory=directory, revision="0003_undelivered_mail")
     result = runner.invoke(args=["mail", "retry"])
     assert result.exit_code == 1
-    assert "the database is at revision 0003_undelivered_mail, this release needs 0011_no_document" in result.output
+    assert "the database is at revision 0003_undelivered_mail, this release needs 0012_names" in result.output
     with app.app_context():
         upgrade(directory=directory)
     assert runner.invoke(args=["mail", "retry"]).exit_code == 0
     with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_names_revision_keeps_existing_rows_with_no_other_names(tmp_path):
+    """0012_names adds the per-language names to consulates and constituencies that exist
+    already: they keep their one name, shown in every language."""
+    from sqlalchemy import text
+
+    app = make_app(fresh_database("names", tmp_path))
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0011_no_document")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO constituencies (code, name) VALUES ('NORTH', 'North')"))
+        upgrade(directory=directory, revision="0012_names")
+        with db.engine.connect() as conn:
+            names = conn.execute(text("SELECT names FROM constituencies")).scalar_one()
+        assert names in ("{}", {})
+        downgrade(directory=directory, revision="0011_no_document")
+        assert "names" not in {c["name"] for c in inspect(db.engine).get_columns("constituencies")}
         db.engine.dispose()

@@ -35,7 +35,7 @@ def _role_page(form, user, status):
 
 def _consulate_choices(form):
     form.consulate.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(c.code, f"{c.code} — {c.name}") for c in list_consulates(db.session)]
+        SelectChoice(c.code, f"{c.code} — {c.local_name}") for c in list_consulates(db.session)]
 
 
 def _chosen_consulate(form):

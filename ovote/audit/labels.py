@@ -36,6 +36,7 @@ ACTIONS = {
     "application.withdraw": _l("Withdrew an application"),
     "audit.verify": _l("Verified the audit chain"),
     "constituency.create": _l("Added a constituency"),
+    "constituency.names": _l("Named a constituency in other languages"),
     "consulate.create": _l("Added a consulate"),
     "consulate.update": _l("Changed a consulate"),
     "demo.load": _l("Loaded the demo data"),

@@ -1,3 +1,6 @@
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -7,7 +10,40 @@ from ovote.countries import country_choices
 from ovote.form_input import Form
 
 
-class ConsulateForm(Form):
+class NamesForm(Form):
+    """A form with an optional name field per other language offered (`name_fr`, ...):
+    `with_languages` makes the form for the languages of the settings."""
+
+    languages = ()
+
+    @classmethod
+    def with_languages(cls, languages):
+        """This form with a `name_<code>` field for each of `languages`, labelled in the
+        reader's language ("Name in French", "Nom en arabe")."""
+        reader = get_locale() or Locale("en")
+        fields = {"languages": tuple(languages)}
+        for code in languages:
+            language = Locale.parse(code).get_display_name(reader)
+            fields[f"name_{code}"] = StringField(
+                _("Name in %(language)s", language=language),
+                description=_l("Optional: readers of that language see this name, others the one above."),
+                validators=[Length(max=200, message=_l("Enter a name of at most 200 characters"))],
+                render_kw={"lang": code, "dir": "auto"})
+        return type(cls.__name__, (cls,), fields)
+
+    @property
+    def name_fields(self):
+        return [self[f"name_{code}"] for code in self.languages]
+
+    def names(self):
+        return {code: self[f"name_{code}"].data or "" for code in self.languages}
+
+    def fill_names(self, names):
+        for code in self.languages:
+            self[f"name_{code}"].data = (names or {}).get(code, "")
+
+
+class ConsulateForm(NamesForm):
     code = StringField(_l("Code"), description=_l("2 to 8 letters A to Z or digits 0 to 9, e.g. PAR."),
                        validators=[DataRequired(_l("Enter the consulate's code")),
                                    Length(min=2, max=8, message=_l("Enter a code of 2 to 8 letters or digits"))])
@@ -30,7 +66,7 @@ class ConsulateForm(Form):
         self.served.choices = choices
 
 
-class ConstituencyForm(Form):
+class ConstituencyForm(NamesForm):
     code = StringField(_l("Code"),
                        description=_l("1 to 16 letters A to Z or digits 0 to 9, as written in the "
                                       "civil-registry file, e.g. NORTH."),
@@ -38,3 +74,7 @@ class ConstituencyForm(Form):
                                    Length(max=16, message=_l("Enter a code of at most 16 characters"))])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the constituency's name")),
                                                Length(max=200, message=_l("Enter a name of at most 200 characters"))])
+
+
+class ConstituencyNamesForm(NamesForm):
+    """The names of an existing constituency in the other languages offered."""

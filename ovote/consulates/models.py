@@ -1,10 +1,23 @@
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ovote.extensions import db
+from ovote.language import name_in
 
 
-class Consulate(db.Model):
+class Named:
+    """A name in the default language, and in other languages if the commission gave them."""
+
+    @property
+    def local_name(self):
+        """The name in the reader's language, else the default language's."""
+        return name_in(self.name, self.names)
+
+    def name_in(self, language):
+        return name_in(self.name, self.names, language)
+
+
+class Consulate(Named, db.Model):
     """A consular post abroad; its officials verify the voters of the countries it serves."""
 
     __tablename__ = "consulates"
@@ -16,8 +29,10 @@ class Consulate(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: short upper-case code used in URLs and reports, e.g. "PAR"
     code: Mapped[str] = mapped_column(String(8), nullable=False, unique=True)
-    #: display name, e.g. "Consulate General in Paris"
+    #: display name in the default language, e.g. "Consulate General in Paris"
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: the name in other languages offered, e.g. {"fr": "Consulat général à Paris"}
+    names: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict, server_default="{}")
     city: Mapped[str] = mapped_column(String(120), nullable=False)
     #: ISO 3166-1 alpha-2 code of the country the post is in
     host_country: Mapped[str] = mapped_column(String(2), nullable=False)
@@ -58,7 +73,7 @@ class ConsulateCountry(db.Model):
     country_code: Mapped[str] = mapped_column(String(2), nullable=False, index=True)
 
 
-class Constituency(db.Model):
+class Constituency(Named, db.Model):
     """A home constituency: where an overseas voter's vote is counted at home.
 
     The commission defines them; the civil registry and applications refer to them.
@@ -70,8 +85,10 @@ class Constituency(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: short upper-case code, as written in the civil-registry CSV, e.g. "NORTH"
     code: Mapped[str] = mapped_column(String(16), nullable=False, unique=True)
-    #: display name, e.g. "Northern constituency"
+    #: display name in the default language, e.g. "Northern constituency"
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: the name in other languages offered, e.g. {"fr": "Circonscription du Nord"}
+    names: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict, server_default="{}")
 
     def __repr__(self):
         return f"<Constituency {self.code}>"

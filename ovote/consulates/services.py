@@ -82,6 +82,28 @@ def _no_look_alike(session, model, error, *, code, name, existing):
         refuse_confusable_name(name, [row.name for row in others])
 
 
+MAX_NAME = 200
+
+
+def other_names(names, *, settings, error=ConsulateError):
+    """The names in the languages offered other than the default one, {"fr": ..., "ar": ...}:
+    blank ones dropped, each visible text of at most 200 characters, in the order of
+    `settings.languages`; a language not offered is refused. Raises `error` on the field
+    `name_<language>`."""
+    offered = [code for code in settings.languages if code != settings.default_locale]
+    cleaned = {}
+    for language, text in (names or {}).items():
+        if language not in offered:
+            raise error("names.language", field="name", language=str(language)[:16])
+        text = (text or "").strip()
+        if not text:
+            continue
+        if len(text) > MAX_NAME:
+            raise error("names.length", field=f"name_{language}")
+        cleaned[language] = _visible(text, f"name_{language}", error)
+    return {language: cleaned[language] for language in offered if language in cleaned}
+
+
 def _validate(session, *, code, name, city, host_country, timezone, served, existing=None):
     for field, value in (("name", name), ("city", city)):
         _visible(value, field)
@@ -113,32 +135,39 @@ def _code_taken_is_refused(session, code):
         raise ConsulateError("consulate.code_taken", field="code", code=code) from None
 
 
-def create_consulate(session, *, actor, code, name, city, host_country, timezone, served):
-    """Create a consulate serving the given countries of residence."""
+def create_consulate(session, *, actor, code, name, city, host_country, timezone, served,
+                     names=None, settings=None):
+    """Create a consulate serving the given countries of residence; `names` are its name in
+    the other languages offered (`settings.languages`), if the commission gives them."""
+    names = other_names(names, settings=settings) if names else {}
     code, host, served = _validate(session, code=code, name=name, city=city,
                                    host_country=host_country, timezone=timezone, served=served)
-    consulate = Consulate(code=code, name=name.strip(), city=city.strip(), host_country=host,
-                          timezone=timezone,
+    consulate = Consulate(code=code, name=name.strip(), names=names, city=city.strip(),
+                          host_country=host, timezone=timezone,
                           served=[ConsulateCountry(country_code=c) for c in served])
     with _code_taken_is_refused(session, code):
         session.add(consulate)
     record(session, actor=actor, action="consulate.create", target=f"consulate:{code}",
-           details={"served": served, "host_country": host})
+           details={"served": served, "host_country": host, "names": sorted(names)})
     return consulate
 
 
 def update_consulate(session, consulate, *, actor, code, name, city, host_country, timezone,
-                     served, active=True):
+                     served, active=True, names=None, settings=None):
+    """Change a consulate; `names` (None: unchanged) replace its names in other languages."""
+    names = other_names(names, settings=settings) if names is not None else consulate.names
     code, host, served = _validate(session, code=code, name=name, city=city,
                                    host_country=host_country, timezone=timezone, served=served,
                                    existing=consulate)
     with _code_taken_is_refused(session, code):
         consulate.code, consulate.name, consulate.city = code, name.strip(), city.strip()
+        consulate.names = dict(names)
         consulate.host_country, consulate.timezone, consulate.active = host, timezone, active
         keep = {row.country_code: row for row in consulate.served}
         consulate.served = [keep.get(c) or ConsulateCountry(country_code=c) for c in served]
     record(session, actor=actor, action="consulate.update", target=f"consulate:{code}",
-           details={"served": served, "host_country": host, "active": active})
+           details={"served": served, "host_country": host, "active": active,
+                    "names": sorted(names)})
     return consulate
 
 
@@ -183,9 +212,11 @@ def constituency_by_code(session, code):
     return session.scalar(select(Constituency).where(Constituency.code == code))
 
 
-def create_constituency(session, *, actor, code, name):
+def create_constituency(session, *, actor, code, name, names=None, settings=None):
     """Add a home constituency; raises ConstituencyError on a bad or taken code or name, or one
-    that can be mistaken for another constituency's (`ovote.codes`)."""
+    that can be mistaken for another constituency's (`ovote.codes`). `names` are its name in
+    the other languages offered (`settings.languages`), if the commission gives them."""
+    names = other_names(names, settings=settings, error=ConstituencyError) if names else {}
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise ConstituencyError("constituency.name", field="name")
@@ -195,11 +226,22 @@ def create_constituency(session, *, actor, code, name):
     if constituency_by_code(session, code) is not None:
         raise ConstituencyError("constituency.code_taken", field="code", code=code)
     _no_look_alike(session, Constituency, ConstituencyError, code=code, name=name, existing=None)
-    constituency = Constituency(code=code, name=name)
+    constituency = Constituency(code=code, name=name, names=names)
     try:
         with session.begin_nested():
             session.add(constituency)
     except IntegrityError:  # taken a moment ago by a concurrent request
         raise ConstituencyError("constituency.code_taken", field="code", code=code) from None
-    record(session, actor=actor, action="constituency.create", target=f"constituency:{code}")
+    record(session, actor=actor, action="constituency.create", target=f"constituency:{code}",
+           details={"names": sorted(names)} if names else None)
+    return constituency
+
+
+def rename_constituency(session, constituency, *, actor, names, settings):
+    """Replace a constituency's names in the other languages offered (its code and default
+    name, which the civil registry and the elections refer to, stay)."""
+    names = other_names(names, settings=settings, error=ConstituencyError)
+    constituency.names = names
+    record(session, actor=actor, action="constituency.names",
+           target=f"constituency:{constituency.code}", details={"names": sorted(names)})
     return constituency

@@ -10,6 +10,7 @@ from ovote.consulates.forms import ConsulateForm
 from ovote.countries import country_name
 from ovote.extensions import db
 from ovote.refusals import message_of
+from ovote.runtime import runtime
 
 bp = Blueprint("consulates", __name__, url_prefix="/consulates")
 STAFF_WHO_SEE = (Role.OFFICIAL, Role.COMMISSIONER, Role.AUDITOR)
@@ -32,10 +33,20 @@ def show(code):
     return render_template("consulates/show.html", consulate=consulate, country_name=country_name)
 
 
+def other_languages():
+    """The languages offered other than the default, each with its own name field."""
+    settings = runtime().settings
+    return [code for code in settings.languages if code != settings.default_locale]
+
+
+def consulate_form(**kwargs):
+    return ConsulateForm.with_languages(other_languages())(**kwargs)
+
+
 def _save(form, consulate=None):
     fields = dict(code=form.code.data, name=form.name.data, city=form.city.data,
                   host_country=form.host_country.data, timezone=form.timezone.data.strip(),
-                  served=form.served.data)
+                  served=form.served.data, names=form.names(), settings=runtime().settings)
     try:
         if consulate is None:
             consulate = services.create_consulate(db.session, actor=current_user, **fields)
@@ -53,7 +64,7 @@ def _save(form, consulate=None):
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.COMMISSIONER)
 def new():
-    form = ConsulateForm()
+    form = consulate_form()
     if form.validate_on_submit():
         response = _save(form)
         if response:
@@ -66,9 +77,10 @@ def new():
 @roles_required(Role.COMMISSIONER)
 def edit(code):
     consulate = services.consulate_by_code(db.session, code) or abort(404)
-    form = ConsulateForm(obj=consulate)
+    form = consulate_form(obj=consulate)
     if not form.is_submitted():
         form.served.data = consulate.served_countries
+        form.fill_names(consulate.names)
     if form.validate_on_submit():
         response = _save(form, consulate)
         if response:

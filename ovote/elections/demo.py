@@ -31,9 +31,10 @@ DEMO_PASSWORD = "demo-password-1"  # the password of every demo account (ovote.c
 TRUSTEES = ["trustee1@demo.ovote.example", "trustee2@demo.ovote.example",
             "trustee3@demo.ovote.example"]
 CONTESTS = [
-    ("PRESIDENT", {"en": "President", "fr": "Président"}, 0, 1,
+    ("PRESIDENT", {"en": "President", "fr": "Président", "ar": "الرئيس"}, 0, 1,
      [("ANA", "Ana Almeida"), ("BRUNO", "Bruno Barros"), ("CARLA", "Carla Costa")]),
-    ("REFERENDUM", {"en": "Referendum on postal voting", "fr": "Référendum sur le vote postal"},
+    ("REFERENDUM", {"en": "Referendum on postal voting", "fr": "Référendum sur le vote postal",
+                    "ar": "استفتاء على التصويت بالبريد"},
      1, 1, [("YES", "Yes"), ("NO", "No")]),
 ]
 #: ballot style -> (contests, home constituencies)
@@ -92,7 +93,8 @@ def _verified_voter(session, *, settings, cipher, passwords, mailer, documents):
 def _define(session, *, settings):
     election = services.create_election(
         session, actor="cli", slug=SLUG, threshold=2, timezone_name="UTC", settings=settings,
-        title={"en": "Demo election 2026", "fr": "Élection de démonstration 2026"})
+        title={"en": "Demo election 2026", "fr": "Élection de démonstration 2026",
+               "ar": "الانتخابات التجريبية 2026"})
     for code, labels, low, high, options in CONTESTS:
         services.add_contest(session, election, actor="cli", code=code, labels=labels,
                              settings=settings, min_selections=low, max_selections=high)

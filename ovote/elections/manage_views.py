@@ -194,7 +194,7 @@ def new_style(slug):
     form = forms.BallotStyleForm()
     form.contests.choices = [SelectChoice(c.code, f"{c.code} — {label(c.labels)}")
                              for c in election.contests]
-    form.constituencies.choices = [SelectChoice(c.code, f"{c.code} — {c.name}")
+    form.constituencies.choices = [SelectChoice(c.code, f"{c.code} — {c.local_name}")
                                    for c in list_constituencies(db.session)]
     if form.validate_on_submit():
         done = _attempt(form, lambda: services.add_ballot_style(

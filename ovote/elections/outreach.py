@@ -23,6 +23,7 @@ from ovote.consulates.models import Consulate
 from ovote.elections.models import (BallotStyleConstituency, Election, ElectionNotice, ElectionState,
                                     Notice, ReportingUnit)
 from ovote.elections.services import in_zone
+from ovote.formats import clock
 from ovote.registration.models import Application, ApplicationState
 
 log = logging.getLogger(__name__)
@@ -75,10 +76,10 @@ def _claim(session, election, notice, user_ids, today):
 def _message(election, notice, consulate, settings, mailer):
     tz = consulate.timezone
     title = election.title_in(_current_language(settings), settings.default_locale)
-    when = dict(tokens=f"{in_zone(election.tokens_open, tz):%Y-%m-%d %H:%M}",
-                opens=f"{in_zone(election.voting_opens, tz):%Y-%m-%d %H:%M}",
-                closes=f"{in_zone(election.voting_closes, tz):%Y-%m-%d %H:%M}", zone=tz,
-                consulate=consulate.name, title=title,
+    when = dict(tokens=clock(in_zone(election.tokens_open, tz)),
+                opens=clock(in_zone(election.voting_opens, tz)),
+                closes=clock(in_zone(election.voting_closes, tz)), zone=tz,
+                consulate=consulate.local_name, title=title,
                 link=mailer.link("elections.public_page", slug=election.slug),
                 account=mailer.link("web.dashboard"))
     if notice is Notice.OPENING:

@@ -316,7 +316,7 @@ class ConsulateChoiceForm(Form):
 
     def __init__(self, *args, consulates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.consulate.choices = _options((str(c.id), f"{c.name} ({c.city})") for c in consulates)
+        self.consulate.choices = _options((str(c.id), f"{c.local_name} ({c.city})") for c in consulates)
 
     def fill(self, application, person):
         self.consulate.data = str(application.consulate_id or "")
@@ -333,7 +333,7 @@ class ConstituencyForm(Form):
 
     def __init__(self, *args, constituencies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.constituency.choices = _options(((str(c.id), f"{c.name} ({c.code})")
+        self.constituency.choices = _options(((str(c.id), f"{c.local_name} ({c.code})")
                                               for c in constituencies), blank=True)
 
     def fill(self, application, person):

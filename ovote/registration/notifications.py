@@ -18,7 +18,7 @@ def _reason(application):
 
 
 def _message(application, link, left_register):
-    consulate = application.consulate.name if application.consulate else ""
+    consulate = application.consulate.local_name if application.consulate else ""
     state = application.state
     if state is ApplicationState.SUBMITTED:
         return (_("Your application to the overseas register was received"),

@@ -16,6 +16,7 @@ from ovote.accounts.models import Role
 from ovote.accounts.access import roles_required
 from ovote.audit.services import record_view
 from ovote.countries import country_name
+from ovote.formats import clock
 from ovote.extensions import db
 from ovote.refusals import flash_refusal, message_of, status_of
 from ovote.registration import checks, documents, forms, in_person, official_forms, verification
@@ -39,7 +40,7 @@ def consulate_time(moment, consulate):
         return ""
     zone = ZoneInfo(consulate.timezone) if consulate and consulate.timezone else timezone.utc
     local = moment.replace(tzinfo=timezone.utc).astimezone(zone)
-    return f"{local:%Y-%m-%d %H:%M} ({consulate.timezone if consulate else 'UTC'})"
+    return f"{clock(local)} ({consulate.timezone if consulate else 'UTC'})"
 
 
 @bp.context_processor

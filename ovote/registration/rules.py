@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from ovote.countries import country_name
 from ovote.registration.matching import names_match
 from ovote.registration.models import CheckOutcome
 from ovote.registration.registry_models import Citizenship
@@ -108,6 +109,10 @@ class Facts:
     no_valid_document: bool = False
 
 
+#: the parameters of reasons that hold a country's ISO code
+COUNTRY_PARAMS = ("country", "home")
+
+
 @dataclass(frozen=True)
 class RuleResult:
     rule: str
@@ -117,7 +122,11 @@ class RuleResult:
 
     @property
     def reason(self):
-        return str(REASONS[self.reason_code]) % self.params
+        """The reason in the reader's language, countries by their names in it (the params
+        keep the ISO codes, as stored)."""
+        params = {key: country_name(value) if key in COUNTRY_PARAMS else value
+                  for key, value in self.params.items()}
+        return str(REASONS[self.reason_code]) % params
 
 
 def _result(rule, outcome, code, **params):

@@ -16,7 +16,7 @@ from ovote.audit.services import record
 from ovote.clock import utcnow
 from ovote.consulates.models import Constituency, Consulate
 from ovote.consulates.services import consulates_serving
-from ovote.countries import country_name, is_country_code
+from ovote.countries import is_country_code, lazy_country_name
 from ovote.errors import Refused
 from ovote.registration import matching, notifications, passport_mrz
 from ovote.registration.documents import DocumentRejected, sniff
@@ -275,7 +275,7 @@ def normalize_phone(phone, country):
     A number without a country code is read in the format of `country`, where the
     voter lives; any valid number of another country is accepted with its code (a
     voter in Canada may well keep a French mobile)."""
-    refused = InvalidApplication("application.phone", field="phone", country=country_name(country))
+    refused = InvalidApplication("application.phone", field="phone", country=lazy_country_name(country))
     try:
         number = phonenumbers.parse(phone, country)
     except phonenumbers.NumberParseException:
@@ -312,7 +312,7 @@ def save_consulate(session, application, *, actor, consulate_id):
     consulate = session.get(Consulate, consulate_id) if consulate_id else None
     if consulate is None or consulate not in consulates_for(session, application):
         raise InvalidApplication("application.consulate_not_serving", field="consulate",
-                                 country=country_name(application.residence_country))
+                                 country=lazy_country_name(application.residence_country))
     application.consulate = consulate
     _saved(session, application, actor, "consulate")
 

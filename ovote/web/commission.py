@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ovote.accounts.access import roles_required
 from ovote.accounts.models import Role
-from ovote.countries import local_country_name
+from ovote.countries import country_name
 from ovote.elections import display, services
 from ovote.extensions import db
 from ovote.form_input import Form
@@ -73,7 +73,7 @@ def overview():
     election, registered, tokens, ballots = _figures(elections, form)
 
     def name_of(code):
-        return local_country_name(code, language) if code else _("No longer on the register")
+        return country_name(code, language) if code else _("No longer on the register")
 
     # Tokens and ballots belong to an election: without one, the map shows the register.
     measure = form.measure.data = form.measure.data if election else "registrations"

@@ -86,7 +86,7 @@ def test_commissioner_defines_an_election(browser_page, live_server):
     page.get_by_label("Election day").fill("2027-03-17")
     page.get_by_role("button", name="Save").click()
 
-    expect(page.locator("#timeline")).to_contain_text("2027-03-10 08:00")
+    expect(page.locator("#timeline")).to_contain_text("Mar 10, 2027, 8:00\u202fAM")
     expect(page.locator("[data-contest=MAYOR]")).to_contain_text("Ana Lima")
     expect(page.locator("#trustees")).to_contain_text("keeper@example.org")
     assert fits_the_screen(page)

@@ -60,7 +60,7 @@ def test_a_definition_page_by_page(client, factory, db_session, commissioner):
     define(client, factory, db_session)
     page = text(client.get(f"{BASE}/local-2027"))
     assert "Local election" in page and "MAYOR" in page and "Ana" in page
-    assert "2027-03-10 08:00" in page
+    assert "Mar 10, 2027, 8:00 AM" in page  # written as English writes times
     answer = post(client, f"{BASE}/local-2027/start-ceremony", {})
     assert answer.status_code == 303
     assert db_session.scalar(select(Election)).state is ElectionState.CEREMONY

@@ -102,5 +102,8 @@ def test_times_are_shown_in_the_consulates_zone(client, reg, login_as, factory, 
     db_session.commit()
     login_as(factory.user(Role.OFFICIAL, consulate=consulate))
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
-    assert "Submitted on 2026-12-01 10:30 (America/Toronto)" in page
-    assert "2026-12-01 10:30 (America/Toronto)" in client.get("/applications/").get_data(as_text=True)
+    # in the consulate's zone, written as the official's language writes times
+    assert "Submitted on Dec 1, 2026, 10:30\u202fAM (America/Toronto)" in page
+    assert "Dec 1, 2026, 10:30\u202fAM (America/Toronto)" in client.get("/applications/").get_data(as_text=True)
+    page = client.get(f"/applications/{application.id}?lang=fr").get_data(as_text=True)
+    assert "1 déc. 2026, 10:30 (America/Toronto)" in page

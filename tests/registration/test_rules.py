@@ -83,12 +83,12 @@ def test_the_registry_row_of_the_second_document_counts_too(app, rule, other, ou
 def test_resident_abroad(app):
     assert check(rules.resident_abroad, app)[0] is PASS
     outcome, reason = check(rules.resident_abroad, app, residence_country="PT")
-    assert outcome is FAIL and "is the home country (PT)" in reason
+    assert outcome is FAIL and "is the home country (Portugal)" in reason
 
 
 @pytest.mark.parametrize("changes, outcome, reason", [
-    ({"residence_country": "MC"}, PASS, "Consulate PAR serves residents of MC."),
-    ({"residence_country": "GB"}, FAIL, "Consulate PAR does not serve residents of GB."),
+    ({"residence_country": "MC"}, PASS, "Consulate PAR serves residents of Monaco."),
+    ({"residence_country": "GB"}, FAIL, "Consulate PAR does not serve residents of United Kingdom."),
     ({"consulate_active": False}, FAIL, "Consulate PAR is closed."),
 ])
 def test_consulate_serves_residence(app, changes, outcome, reason):
