@@ -105,7 +105,7 @@ def source_messages(directory):
 
 def test_catalog_header(catalog):
     """The catalog is of its language, with a plural rule that uses every form it declares
-    (the rules of French and Arabic are checked form by form below)."""
+    (each language's rule is checked form by form below)."""
     assert catalog_path(str(catalog.locale)).parent.parent.name == str(catalog.locale)
     assert len(plural_samples(catalog)) == catalog.num_plurals
     assert not catalog.fuzzy, "the catalog header is marked fuzzy"
@@ -116,14 +116,18 @@ PLURAL_FORMS = {
     "fr": {0: 0, 1: 0, 2: 1, 10: 1, 1000000: 1},
     # zero, one, two, few (3-10), many (11-99), other (100-102, ...)
     "ar": {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 102: 5, 103: 3, 111: 4},
+    # CLDR: one, many (round millions: "1 millón de votos"), other
+    "es": {0: 2, 1: 0, 2: 2, 10: 2, 1000000: 1, 1000001: 2},
+    # Brazilian Portuguese: one (0 and 1), many (round millions), other
+    "pt": {0: 0, 1: 0, 2: 2, 10: 2, 1000000: 1, 1000001: 2},
 }
 
 
 @pytest.mark.parametrize("code", sorted(set(PLURAL_FORMS) & set(TRANSLATED)))
-def test_plural_rules_of_french_and_arabic(code):
+def test_plural_rules_of_each_language(code):
     with catalog_path(code).open("rb") as fileobj:
         catalog = read_po(fileobj, locale=code)
-    assert catalog.num_plurals == {"fr": 2, "ar": 6}[code]
+    assert catalog.num_plurals == {"fr": 2, "es": 3, "pt": 3, "ar": 6}[code]
     choose = gettext.c2py(catalog.plural_expr)
     assert {n: choose(n) for n in PLURAL_FORMS[code]} == PLURAL_FORMS[code]
 
@@ -183,10 +187,11 @@ def test_every_source_string_is_in_the_catalog(catalog, sources):
 # (c) the catalog compiles and works -------------------------------------------
 
 def plural_samples(catalog):
-    """One count n for each plural form, in form order: for Arabic 0, 1, 2, 3, 11, 100."""
+    """One count n for each plural form, in form order: for Arabic 0, 1, 2, 3, 11, 100;
+    for Spanish 1, 1000000, 0 (CLDR's "many" is the round millions)."""
     choose = gettext.c2py(catalog.plural_expr)
     samples = {}
-    for n in range(1000):
+    for n in [*range(1000), 10**6]:
         samples.setdefault(choose(n), n)
     assert sorted(samples) == list(range(catalog.num_plurals)), "a plural form is never used"
     return [samples[index] for index in range(catalog.num_plurals)]
