@@ -106,9 +106,9 @@ def test_the_voter_sees_the_names_in_their_language(client, factory, login_as_vo
     post(client, "/register/step/residence", {**step_data("residence"), "then": "next"})
     page = client.get("/register/step/consulate?lang=ar").get_data(as_text=True)
     assert "القنصلية العامة في باريس" in page
-    page = client.get("/register/step/voting?lang=ar").get_data(as_text=True)
+    page = client.get("/register/step/constituency?lang=ar").get_data(as_text=True)
     assert "الدائرة الشمالية (NORTH)" in page
-    page = client.get("/register/step/voting?lang=fr").get_data(as_text=True)
+    page = client.get("/register/step/constituency?lang=fr").get_data(as_text=True)
     assert "Circonscription du Nord (NORTH)" in page
     page = client.get("/register/step/consulate?lang=fr").get_data(as_text=True)
     assert "Consulate General in Paris" in page  # no French name: the default one

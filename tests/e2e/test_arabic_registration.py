@@ -146,6 +146,11 @@ def test_a_voter_registers_in_arabic(browser_page, live_server):
     look(page, "07-identity", allowed)
     continue_(page)
 
+    page.get_by_role("group", name=AR("Do you have a valid passport or national identity card?")).get_by_label(
+        AR("Yes")).check()
+    look(page, "07b-document-choice", allowed)
+    continue_(page)
+
     page.get_by_label(AR("Passport number")).fill("LM7654321")
     passport_state = page.get_by_label(AR("Passport issued by"))
     passport_state.select_option("EG")
@@ -174,6 +179,8 @@ def test_a_voter_registers_in_arabic(browser_page, live_server):
     continue_(page)
 
     page.get_by_label(AR("Home constituency")).select_option(label=f"{CONSTITUENCY_AR} (VALLEY)")
+    look(page, "11-constituency", allowed)
+    continue_(page)
     page.get_by_role("group", name=AR("How would you like to vote?")).get_by_label(AR("Online")).check()
     look(page, "11-voting", allowed)
     continue_(page)
