@@ -45,7 +45,7 @@ def test_commands_refuse_a_database_that_is_not_migrated(tmp_path):
         upgrade(directory=directory, revision="0003_undelivered_mail")
     result = runner.invoke(args=["mail", "retry"])
     assert result.exit_code == 1
-    assert "the database is at revision 0003_undelivered_mail, this release needs 0008_voting" in result.output
+    assert "the database is at revision 0003_undelivered_mail, this release needs 0009_retention" in result.output
     with app.app_context():
         upgrade(directory=directory)
     assert runner.invoke(args=["mail", "retry"]).exit_code == 0
