@@ -12,7 +12,6 @@ and say so.
 
 import hashlib
 import json
-import os
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -23,7 +22,7 @@ from ovote.crypto.ballot_validation import validate_ballot
 from ovote.crypto.canonical import canonical_json
 from ovote.crypto.fingerprint import election_fingerprint
 from ovote.crypto.group import Point
-from tests.e2e.conftest import fits_the_screen
+from tests.e2e.conftest import check_accessibility, fits_the_screen
 from tests.frontend.make_vectors import SLUG, definition_and_keys
 
 ORDER_8 = "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"
@@ -108,10 +107,8 @@ class ElectionDouble:
 
 
 def snap(page, name):
-    """With OVOTE_SCREENSHOTS=DIR, keep a full-page picture of this step."""
-    folder = os.environ.get("OVOTE_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+    """Every step of the voting page passes axe-core at both widths (with its screenshots)."""
+    check_accessibility(page, f"vote-{name}")
 
 
 def open_voting_page(page, live_server, double):
@@ -285,3 +282,4 @@ def test_the_pages_speak_french(browser_page, live_server, keys):
     page.get_by_role("button", name="Continuer").click()
     expect(page.get_by_role("heading", name="Scrutin 1 sur 3")).to_be_visible()
     expect(page.get_by_label("Candidat·e n° 1 🗳")).to_be_visible()
+    check_accessibility(page, "vote-fr-contest")

@@ -124,7 +124,7 @@ function checked() {
   ];
   if (kit?.receipts.length) {
     body.push(h("div", { class: "alert alert-info", id: "revote-notice" }, h("h2", { class: "h5" }, t("revote_h")), h("p", {}, t("revote_p")),
-      h("ul", {}, kit.receipts.map((r) => h("li", {}, h("code", {}, shortTrackingCode(r.tracking_code)), ` — ${r.received_at}`)))));
+      h("ul", {}, kit.receipts.map((r) => h("li", {}, h("code", { class: "text-reset" }, shortTrackingCode(r.tracking_code)), ` — ${r.received_at}`)))));
   }
   if (election.state !== "open") body.push(h("div", { class: "alert alert-warning", role: "alert" }, t("not_open")));
   else body.push(button(t("continue"), keyStep));
