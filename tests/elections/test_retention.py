@@ -307,3 +307,21 @@ def test_two_runs_at_once_delete_each_application_once(committing_app):
         assert sorted(int(e.target.split(":")[1]) for e in events) == sorted(ids)
         assert verify_chain(db.session) is None
         assert db.session.query(Application).filter(Application.purged_at.is_(None)).count() == 0
+
+
+def test_the_database_refuses_a_purged_row_with_personal_data_and_a_withdrawal_without_its_time(
+        db_session, reg, factory):
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    application = ended(reg, factory, db_session, S.REJECTED, datetime(2024, 1, 1))
+    for values in ({"purged_at": NOW}, {"state": S.WITHDRAWN, "withdrawn_at": None}):
+        with pytest.raises(IntegrityError):
+            with db_session.begin_nested():
+                db_session.execute(update(Application).where(Application.id == application.id)
+                                   .values(**values))
+    live = reg.application()
+    with pytest.raises(IntegrityError):
+        with db_session.begin_nested():
+            db_session.execute(update(Application).where(Application.id == live.id)
+                               .values(purged_at=NOW, **{c: None for c in PURGED_COLUMNS}))
