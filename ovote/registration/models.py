@@ -97,6 +97,7 @@ class Application(db.Model):
         CheckConstraint("length(residence_country) = 2", name="residence_alpha2"),
         CheckConstraint("length(passport_state) = 2", name="passport_state_alpha2"),
         CheckConstraint("document_size IS NULL OR document_size > 0", name="document_not_empty"),
+        # This and the next two: triggers on SQLite, which cannot add a CHECK (migration 0009).
         CheckConstraint("state != 'withdrawn' OR withdrawn_at IS NOT NULL", name="withdrawn_has_time"),
         # Only an application that has ended is purged, and a purged one holds no personal data.
         CheckConstraint("purged_at IS NULL OR state IN ('rejected', 'withdrawn')",
