@@ -44,7 +44,7 @@ def test_the_privacy_notice_says_what_why_how_long_and_who(client):
     for heading in ("What we keep", "Why we keep it", "How long we keep it", "Who sees it", "Your rights"):
         assert f">{heading}</h2>" in page
     assert "scan or photo of your passport or identity card" in page
-    assert "kept until 12 months after the election" in page
+    assert "kept for 12 months after it was rejected or withdrawn" in page
     assert "officials of the consulate that serves you" in page
     assert "help@ovote.invalid" in page
 
@@ -74,7 +74,7 @@ def test_the_commission_sets_its_name_emblem_contact_and_retention(commission_ap
     emblem = client.get("/emblem")
     assert emblem.status_code == 200 and emblem.data.startswith(b"<svg")
     assert 'href="tel:+351210000000"' in client.get("/contact").get_data(as_text=True)
-    assert "kept until 1 month after" in client.get("/privacy").get_data(as_text=True)
+    assert "kept for 1 month after" in client.get("/privacy").get_data(as_text=True)
 
 
 def test_without_an_emblem_setting_there_is_no_emblem_route(client):

@@ -34,6 +34,7 @@ ACTIONS = {
     "application.reject": _l("Rejected an application"),
     "application.request_info": _l("Asked the applicant for more information"),
     "application.withdraw": _l("Withdrew an application"),
+    "application.purge": _l("Deleted the personal data of an application at the end of its retention period"),
     "audit.verify": _l("Verified the audit chain"),
     "constituency.create": _l("Added a constituency"),
     "constituency.names": _l("Named a constituency in other languages"),

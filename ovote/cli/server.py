@@ -5,6 +5,7 @@ from ovote.cli.audit import audit
 from ovote.cli.demo import demo
 from ovote.cli.keys import keys
 from ovote.cli.mail import mail
+from ovote.cli.registration import registration
 from ovote.cli.serve import serve
 from ovote.consulates.cli import constituency
 from ovote.elections.cli import election
@@ -13,7 +14,7 @@ from ovote.tally.cli import record, tally
 
 
 def init_cli(app):
-    for command in (admin, audit, demo, keys, mail, serve, constituency, registry, election, tally,
-                    record):
+    for command in (admin, audit, demo, keys, mail, serve, constituency, registry, registration,
+                    election, tally, record):
         app.cli.add_command(command)
 

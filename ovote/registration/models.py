@@ -98,6 +98,12 @@ class CheckOutcome(LabelledEnum):
 
 
 _STATES = "', '".join(s.value for s in (S.DRAFT, S.SUBMITTED, S.MORE_INFO, S.VERIFIED))
+#: what a purged application no longer holds: every sealed value, blind index and document
+PURGED_COLUMNS = ("surname_enc", "given_names_enc", "birth_place_enc", "national_id_enc",
+                  "passport_number_enc", "mrz_enc", "address_enc", "phone_enc", "person_index",
+                  "national_id_index", "passport_index", "birth_date", "document_file",
+                  "decision_note")
+PURGED_IS_EMPTY = "purged_at IS NULL OR (" + " AND ".join(f"{c} IS NULL" for c in PURGED_COLUMNS) + ")"
 
 
 class Application(db.Model):
@@ -125,6 +131,12 @@ class Application(db.Model):
         CheckConstraint("length(residence_country) = 2", name="residence_alpha2"),
         CheckConstraint("length(passport_state) = 2", name="passport_state_alpha2"),
         CheckConstraint("document_size IS NULL OR document_size > 0", name="document_not_empty"),
+        # This and the next two: triggers on SQLite, which cannot add a CHECK (migration 0009).
+        CheckConstraint("state != 'withdrawn' OR withdrawn_at IS NOT NULL", name="withdrawn_has_time"),
+        # Only an application that has ended is purged, and a purged one holds no personal data.
+        CheckConstraint("purged_at IS NULL OR state IN ('rejected', 'withdrawn')",
+                        name="purged_only_when_ended"),
+        CheckConstraint(PURGED_IS_EMPTY, name="purged_is_empty"),
         # A voter holds at most one application that is still in play.
         Index("ix_applications_one_active_per_voter", "voter_id", unique=True,
               sqlite_where=text(f"state IN ('{_STATES}')"),
@@ -233,6 +245,11 @@ class Application(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     #: when the application was verified or rejected
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: when the voter withdrew it (a withdrawn application's retention period starts then)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: when its personal data was deleted at the end of the retention period
+    #: (ovote.registration.retention); the row stays as an anonymous record
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
 
     voter = relationship("User", foreign_keys=[voter_id])
     consulate = relationship("Consulate")
@@ -284,6 +301,7 @@ class Application(db.Model):
 
     def withdraw(self, now=None):
         self._move(S.WITHDRAWN, now)
+        self.withdrawn_at = self.updated_at
         self.verify_proposed_by_id = self.verify_proposed_at = None
         self._documents_follow_state()  # a verified voter's document numbers are free again
 

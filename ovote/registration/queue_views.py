@@ -69,7 +69,8 @@ def queue():
     result = verification.queue(db.session, consulate=current_user.consulate, state=state, check=check,
                                 page=page)
     cipher = runtime().cipher
-    names = {a.id: details(a, cipher=cipher).full_name for a in result.applications}
+    names = {a.id: _("Personal data deleted") if a.purged_at else details(a, cipher=cipher).full_name
+             for a in result.applications}
     record_view(db.session, actor=current_user, action="application.queue_view",
                 target=f"consulate:{current_user.consulate.code}",
                 status=state.value if state else None, check=check.value if check else None,

@@ -5,6 +5,7 @@ downloading a browser. Without Chromium these tests are skipped on a
 developer's machine and fail in CI (CI=true), where .ci/run installs it.
 """
 import email
+import hashlib
 import os
 import re
 import shutil
@@ -107,33 +108,76 @@ AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-c
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE_RESULTS = []  # (url, width, rules run, violations) of every check in this run
+_CHECKED = set()  # the pages already checked in this run (see check_accessibility)
+#: what tells two states of a page apart: its address, title, visible text, invalid fields, focus
+PAGE_STATE = """() => [location.href, document.title, document.body ? document.body.innerText : '',
+    document.querySelectorAll('[aria-invalid=true]').length,
+    document.activeElement ? document.activeElement.id : ''].join('\\u0000')"""
+
+
+#: laid out at the viewport's width, and every finite transition over (a button that the
+#: pointer came to hover must be judged in its final colours, not half-way)
+SETTLED = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))
+    .then(() => Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+        .map(a => a.finished.catch(() => null))))"""
+#: every page is checked at a phone's width and at a desktop's
+WIDTHS = (360, 1280)
 
 
 def check_accessibility(page, name):
-    """Run axe-core's WCAG 2.2 A/AA rules on the page as it is now and fail on any
-    violation; in CI (or with OVOTE_SCREENSHOTS) keep a full-page screenshot too.
+    """Run axe-core's WCAG 2.2 A/AA rules on the page as it is now, at 360 px and at
+    1280 px wide, and fail on any violation at either width. A full-page screenshot of
+    each width is kept as tests/e2e/artifacts/NAME-WIDTH.jpg (or in OVOTE_SCREENSHOTS),
+    for a person to look at. The viewport is put back as it was, so the test goes on
+    at its own width. A page already checked in this run in the same state (the same
+    address, title, visible text, invalid fields and focus: a flow passing the login
+    page again) is not checked again.
 
     The script is evaluated through the browser's debugging protocol, not added as a
     <script>: the site's Content-Security-Policy rightly refuses inline script."""
     assert AXE.exists(), "axe-core is missing: run make install"
     # A click that navigates may return before the new page has loaded: check that page.
     page.wait_for_load_state("load")
+    state = hashlib.sha256(page.evaluate(PAGE_STATE).encode()).hexdigest()
+    if state in _CHECKED:
+        return
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    width = page.viewport_size["width"]
-    rules = len(result["passes"]) + len(result["violations"]) + len(result["incomplete"]) \
-        + len(result["inapplicable"])
-    AXE_RESULTS.append((page.url, width, rules, len(result["violations"])))
-    folder = os.environ.get("OVOTE_SCREENSHOTS") or (str(ARTIFACTS) if os.environ.get("CI") else None)
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=os.path.join(folder, f"{name}-{width}.png"), full_page=True)
-    problems = [f"{v['id']} ({v['impact']}): {v['help']} — "
-                + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                            for n in v["nodes"][:5])
-                for v in result["violations"]]
-    assert not problems, f"axe-core on {page.url} at {width} px:\n" + "\n".join(problems)
+    folder = Path(os.environ.get("OVOTE_SCREENSHOTS") or ARTIFACTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    problems = []
+    try:
+        # the test's own width first: one resize fewer
+        for width in sorted(WIDTHS, key=lambda w: w != original["width"]):
+            if page.viewport_size["width"] != width:
+                page.set_viewport_size({"width": width, "height": original["height"]})
+            page.evaluate(SETTLED)
+            problems += _axe(page, width)
+            # JPEG: half the time of a PNG, and plenty for a person to look at
+            page.screenshot(path=folder / f"{name}-{width}.jpg", full_page=True, type="jpeg", quality=80)
+    finally:
+        if page.viewport_size != original:
+            page.set_viewport_size(original)
+    assert not problems, f"axe-core on {page.url}:\n" + "\n".join(problems)
+    _CHECKED.add(state)
+
+
+#: axe-core's run, answered in short: how many rules ran, and each violation with its first nodes
+AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    .then(r => ({rules: r.passes.length + r.violations.length + r.incomplete.length + r.inapplicable.length,
+                 violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                     targets: v.nodes.slice(0, 5).map(n => String(n.target)),
+                     summary: v.nodes.length ? v.nodes[0].failureSummary : ''}))}))"""
+
+
+def _axe(page, width):
+    """axe-core's violations on the page at the viewport's width, recorded in AXE_RESULTS."""
+    result = page.evaluate(AXE_RUN, AXE_TAGS)
+    AXE_RESULTS.append((page.url, width, result["rules"], len(result["violations"])))
+    return [f"at {width} px: {v['id']} ({v['impact']}): {v['help']} — {'; '.join(v['targets'])} "
+            f"({' '.join((v['summary'] or '').split())})" for v in result["violations"]]
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -141,5 +185,7 @@ def pytest_terminal_summary(terminalreporter):
         pages = len(AXE_RESULTS)
         violations = sum(r[3] for r in AXE_RESULTS)
         rules = max(r[2] for r in AXE_RESULTS)
-        terminalreporter.write_line(f"axe-core WCAG 2.2 A/AA: {pages} page checks, up to {rules} rules each, "
-                                    f"{violations} violations")
+        urls = len({r[0] for r in AXE_RESULTS})
+        widths = ", ".join(f"{w} px" for w in sorted({r[1] for r in AXE_RESULTS}))
+        terminalreporter.write_line(f"axe-core WCAG 2.2 A/AA: {pages} page checks ({urls} addresses, at "
+                                    f"{widths}), up to {rules} rules each, {violations} violations")

@@ -24,7 +24,7 @@ from ovote.elections import ceremony
 from ovote.elections.models import Election, ElectionState, ElectionTrustee
 from ovote.extensions import db
 from ovote.runtime import runtime
-from tests.e2e.conftest import fits_the_screen
+from tests.e2e.conftest import check_accessibility, fits_the_screen
 
 SLUG = "e2e-ceremony"
 PASSWORD = "a long trustee passphrase"
@@ -126,9 +126,12 @@ def test_three_trustees_make_the_key_with_one_settled_complaint(browser, live_se
         (folders[index] / "passphrase.txt").write_text(PASSWORD)
     pages = {i: log_in(browser, live_server, i, totp_secrets[i]) for i in (1, 2, 3)}
 
+    pages[1].goto(f"/elections/{SLUG}/ceremony/trustee")
+    check_accessibility(pages[1], "ceremony-trustee-start")
     for i, page in pages.items():
         made = step(page, folders[i], "invitation", "init")
         upload(page, made)
+    check_accessibility(pages[3], "ceremony-trustee-accepted")
     for i, page in pages.items():
         made = step(page, folders[i], "deal-request", "deal")
         if i == 1:
@@ -139,13 +142,17 @@ def test_three_trustees_make_the_key_with_one_settled_complaint(browser, live_se
     complaint = json.loads((folders[2] / f"{SLUG}-trustee-2-receive.json").read_text())
     assert complaint["body"]["complaints"][0]["accused"] == 1
 
+    pages[1].goto(f"/elections/{SLUG}/ceremony/trustee")
+    check_accessibility(pages[1], "ceremony-trustee-accused")
     upload(pages[1], step(pages[1], folders[1], "answer-request", "answer"))
     settled = download(pages[2], "settlement", folders[2])
+    check_accessibility(pages[2], "ceremony-trustee-settlement")
     assert "Every share dealt to you matches" in trustee(folders[2], "receive", str(settled))
     upload(pages[2], folders[2] / f"{SLUG}-trustee-2-receive.json")
 
     pages[3].goto(f"/elections/{SLUG}/ceremony/trustee")
     assert "The key ceremony is finished" in pages[3].content()
+    check_accessibility(pages[3], "ceremony-trustee-finished")
     with live_server.app.app_context():
         election = db.session.query(Election).filter_by(slug=SLUG).one()
         attempt = ceremony.latest_attempt(db.session, election)

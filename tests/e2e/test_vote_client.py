@@ -14,7 +14,6 @@ cast. (tests/e2e/test_voting_flow.py is the same path against the real API.)
 
 import hashlib
 import json
-import os
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -136,10 +135,8 @@ class ElectionDouble:
 
 
 def snap(page, name):
-    """With OVOTE_SCREENSHOTS=DIR, keep a full-page picture of this step."""
-    folder = os.environ.get("OVOTE_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+    """Every step of the voting page passes axe-core at both widths (with its screenshots)."""
+    check_accessibility(page, f"vote-{name}")
 
 
 def open_voting_page(page, live_server, double, lang="en"):

@@ -191,7 +191,7 @@ def test_units_of_voters_who_left_are_dropped_and_new_ones_made(app, factory, db
             # LON's only voter withdraws, a voter is verified at a new consulate.
             db_session.execute(update(Application).where(
                 Application.voter_id == built.voters["LON-S1"][0].id).values(
-                state=ApplicationState.WITHDRAWN))
+                state=ApplicationState.WITHDRAWN, withdrawn_at=Application.updated_at))
             verified_voter(factory, consulate_for(factory, "BER"), built.constituencies["S1"])
             db_session.commit()
         return pool(count)

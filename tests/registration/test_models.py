@@ -40,7 +40,7 @@ def test_one_application_in_play_per_voter(db_session, reg):
 
 def test_a_withdrawn_or_rejected_application_does_not_block_a_new_one(db_session, reg):
     application = reg.application(state=S.DRAFT)
-    application.state = S.WITHDRAWN
+    application.state, application.withdrawn_at = S.WITHDRAWN, application.updated_at
     db_session.flush()
     db_session.add(Application(voter_id=application.voter_id, state=S.DRAFT))
     db_session.flush()

@@ -53,7 +53,8 @@ def test_an_edit_posted_after_the_draft_was_left_is_refused_with_the_reason(
     token = csrf_token(client, "/register/review")          # the page of the second tab
     now = utcnow()  # what the submission and a decision would have written with the state
     db_session.execute(update(Application).where(Application.id == application.id)
-                       .values(state=state, submitted_at=now, decided_at=now))
+                       .values(state=state, submitted_at=now, decided_at=now,
+                               withdrawn_at=now if state is ApplicationState.WITHDRAWN else None))
     db_session.commit()
     before = snapshot(db_session, application)
     url, data, options = POSTS[post](token)
