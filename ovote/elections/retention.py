@@ -40,6 +40,7 @@ from ovote.audit.services import record
 from ovote.clock import utcnow
 from ovote.consulates.models import Consulate
 from ovote.elections.models import Election, ElectionState
+from ovote.registration.in_person_models import IdentityCheck
 from ovote.registration.models import (PURGED_COLUMNS, Application, ApplicationState, CheckResult,
                                        Decision)
 
@@ -51,7 +52,9 @@ UNPUBLISHED = (ElectionState.FROZEN, ElectionState.OPEN, ElectionState.CLOSED,
                ElectionState.TALLYING, ElectionState.TALLIED)
 #: columns emptied besides PURGED_COLUMNS (not personal on their own, but about the person)
 ALSO_EMPTIED = ("passport_state", "passport_expiry", "residence_country", "constituency_id",
-                "voting_channel", "document_type", "document_size")
+                "voting_channel", "document_type", "document_size",
+                # an applicant without a valid document: why, in their own words, and what they hold
+                "no_document_reason", "no_document_explanation_enc", "documents_held")
 
 
 def months_before(moment, months):
@@ -142,6 +145,8 @@ def purge_application(session, application_id, *, actor, documents, now, cutoff)
     session.execute(delete(CheckResult).where(CheckResult.application_id == application_id))
     session.execute(update(Decision).where(Decision.application_id == application_id)
                     .values(note=None).execution_options(synchronize_session=False))
+    session.execute(update(IdentityCheck).where(IdentityCheck.application_id == application_id)
+                    .values(notes_enc=None).execution_options(synchronize_session=False))
     consulate = session.get(Consulate, consulate_id) if consulate_id else None
     record(session, actor=actor, action="application.purge", target=f"application:{application_id}",
            details={"state": state.value, "consulate": consulate.code if consulate else None,

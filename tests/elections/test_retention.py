@@ -325,3 +325,27 @@ def test_the_database_refuses_a_purged_row_with_personal_data_and_a_withdrawal_w
         with db_session.begin_nested():
             db_session.execute(update(Application).where(Application.id == live.id)
                                .values(purged_at=NOW, **{c: None for c in PURGED_COLUMNS}))
+
+
+def test_an_applicant_without_a_valid_document_loses_their_reason_and_the_check_notes(app, db_session, reg,
+                                                                                      factory):
+    from ovote.registration import in_person
+    from ovote.registration.in_person_models import IdentityCheck
+
+    application = reg.application(voter=factory._user(Role.VOTER), no_document={})
+    official = factory._user(Role.OFFICIAL, consulate=application.consulate)
+    in_person.record_identity_check(db_session, application, official=official, confirmed=False,
+                                    documents_seen=["birth_certificate"], notes="The photo does not match.",
+                                    cipher=runtime_of(app).cipher, now=CUTOFF - SECOND)
+    application.reject(official, now=CUTOFF)
+    db_session.commit()
+    assert application.no_document_explanation_enc and application.documents_held
+
+    purge(app, db_session)
+    db_session.expire_all()
+    application = db_session.get(Application, application.id)
+    assert application.purged_at is not None
+    assert (application.no_document_reason, application.no_document_explanation_enc,
+            application.documents_held) == (None, None, None)
+    check = db_session.scalars(select(IdentityCheck).where(IdentityCheck.application_id == application.id)).one()
+    assert check.notes_enc is None and check.identity_confirmed is False
