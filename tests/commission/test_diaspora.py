@@ -54,7 +54,7 @@ def test_the_figures_per_country_and_consulate(db_session, voted):
 
 def test_a_token_holder_who_left_the_register_is_counted_apart(db_session, voted):
     application = db_session.query(Application).filter_by(residence_country="AT").one()
-    application.state = ApplicationState.WITHDRAWN
+    application.withdraw()
     db_session.commit()
     assert diaspora.registrations_by_country(db_session) == {"FR": 3, "DE": 1, "CH": 1}
     assert diaspora.tokens_by_country(db_session, voted.election) == {"FR": 3, "DE": 1, None: 1}

@@ -11,7 +11,7 @@ from ovote.consulates.models import Consulate
 from ovote.elections.models import ElectionState
 from ovote.refusals import message_of, status_of
 from ovote.registration.matching import document_index, person_index
-from ovote.registration.models import Application, ApplicationState, VotingChannel
+from ovote.registration.models import Application, VotingChannel
 from ovote.voting import issuance, poll_book
 from ovote.voting.models import PollBookEntry, TokenIssuance
 from tests.voting.helpers import VoterClient, definition_of, open_election, verified_voter
@@ -90,7 +90,7 @@ def test_a_voter_with_a_token_is_refused(app, db_session, setup, official, runti
 
 
 @pytest.mark.parametrize("change, code, message", [
-    (lambda a, s: setattr(a, "state", ApplicationState.WITHDRAWN), "poll_book.not_registered",
+    (lambda a, s: a.withdraw(), "poll_book.not_registered",
      "This person is not on the overseas register: their registration is not verified."),
     (lambda a, s: setattr(a, "voting_channel", VotingChannel.POSTAL), "poll_book.postal_voter",
      "This voter chose to vote by post: they cannot also vote in person."),
@@ -199,7 +199,7 @@ def test_a_search_says_why_a_found_voter_cannot_be_marked(app, db_session, setup
 
 def test_an_unverified_application_is_not_found(app, db_session, setup, official, runtime):
     application = _with_identity(db_session, verified_voter(app, db_session, setup), runtime.cipher)
-    application.state = ApplicationState.WITHDRAWN
+    application.withdraw()
     db_session.flush()
     assert _search(db_session, setup, official, runtime, number=f"OV-{application.id}") == []
 
