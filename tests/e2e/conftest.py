@@ -53,10 +53,12 @@ class LiveServer:
         return self.url + "/" + match.group(0).split("/", 3)[3]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e")
-    app = make_app(fresh_database("e2e", folder), MAIL_BACKEND="file",
+def serve_fresh_app(folder, name):
+    """A live server on a fresh database `name` in `folder` (mail kept as files there);
+    a generator for fixtures: yields the server, then stops it and closes the database."""
+    from ovote.extensions import db
+
+    app = make_app(fresh_database(name, folder), MAIL_BACKEND="file",
                    MAIL_DIR=str(folder / "mail"), UPLOAD_DIR=str(folder / "uploads"),
                    SERVER_NAME=None, RATELIMIT_ENABLED=False)
     upgrade_to_head(app)
@@ -64,10 +66,13 @@ def live_server(tmp_path_factory):
     server.thread.start()
     yield server
     server.server.shutdown()
-    from ovote.extensions import db
-
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    yield from serve_fresh_app(tmp_path_factory.mktemp("e2e"), "e2e")
 
 
 @pytest.fixture(scope="session")

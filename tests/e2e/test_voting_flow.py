@@ -20,10 +20,8 @@ from ovote.extensions import db
 from ovote.runtime import runtime
 from ovote.voting.models import BoardEntry
 from ovote.voting.setup import build_open_election
-from tests.conftest import make_app
-from tests.databases import fresh_database, upgrade_to_head
 from tests.e2e import test_registration_flow as registration
-from tests.e2e.conftest import LiveServer, check_accessibility, fits_the_screen
+from tests.e2e.conftest import check_accessibility, fits_the_screen, serve_fresh_app
 
 SLUG = "general-2027"
 
@@ -31,17 +29,7 @@ SLUG = "general-2027"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """A server of its own: the registration walk's consulate and people, from scratch."""
-    folder = tmp_path_factory.mktemp("e2e-voting")
-    app = make_app(fresh_database("e2evote", folder), MAIL_BACKEND="file",
-                   MAIL_DIR=str(folder / "mail"), UPLOAD_DIR=str(folder / "uploads"),
-                   SERVER_NAME=None, RATELIMIT_ENABLED=False)
-    upgrade_to_head(app)
-    server = LiveServer(app, folder / "mail")
-    server.thread.start()
-    yield server
-    server.server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    yield from serve_fresh_app(tmp_path_factory.mktemp("e2e-voting"), "e2evote")
 
 
 def screen(page, name):
